@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine:
+#   make course   – create .venv, install the course, open the student notebooks in JupyterLab
+#   make test     – create .venv, install the course with the instructor tools, run all tests
+# Instructors' commands (python -m autograde …) are in README.md.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+.PHONY: course test lab-settings clean
+
+$(VENV)/.course: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.instructor: $(VENV)/.course pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test]"
+	@# The instructor tools run from this folder: make it importable in kernels too
+	@# (hidden test cells of the solution notebooks import autograde).
+	$(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_path('purelib'), 'nn_course_root.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
+	@# Build matplotlib's font cache now, not inside a notebook whose output nbval compares.
+	MPLBACKEND=Agg $(PY) -c "import matplotlib.pyplot"
+	touch $@
+
+# JupyterLab 4 asks about "Jupyter news" over the notebook on first start: switch it off.
+lab-settings: $(VENV)/.course
+	mkdir -p $(LAB_SETTINGS)
+	cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
+
+course: $(VENV)/.course lab-settings
+	$(VENV)/bin/jupyter lab --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--notebook-dir=lectures lectures/01_neuron/01_neuron.ipynb
+
+test: $(VENV)/.instructor
+	$(PY) -m pytest -n 2
+
+clean:
+	rm -rf $(VENV) .course

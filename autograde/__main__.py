@@ -1,0 +1,89 @@
+"""Command line: ``python -m autograde {release,check-sync,execute,validate,grade}``."""
+
+import argparse
+import sys
+
+from autograde.course import CourseError, assignments
+
+
+def _ids(args):
+    return args.assignment or assignments()
+
+
+def cmd_release(args):
+    from autograde.release import release
+    for a in _ids(args):
+        print(f"released {release(a)}")
+
+
+def cmd_check_sync(args):
+    from autograde.release import out_of_sync
+    stale = {a: out_of_sync(a) for a in _ids(args)}
+    for a, files in stale.items():
+        print(f"{a}: " + ("in sync" if not files else "OUT OF SYNC: " + ", ".join(files)))
+    if any(stale.values()):
+        print("run `python -m autograde release` and commit lectures/", file=sys.stderr)
+        return 1
+
+
+def cmd_execute(args):
+    from autograde.execute import execute
+    for a in _ids(args):
+        print(f"{a}: executed in {execute(a):.1f} s, outputs stored")
+
+
+def cmd_validate(args):
+    from autograde.validate import validate
+    failed = False
+    for a in _ids(args):
+        problems = validate(a)
+        failed |= bool(problems)
+        print(f"{a}: " + ("valid (solution passes every graded cell, release fails every "
+                          "one, no leaks)" if not problems else f"{len(problems)} problem(s)"))
+        for p in problems:
+            print("  - " + p.replace("\n", "\n    "))
+    return 1 if failed else 0
+
+
+def cmd_grade(args):
+    from autograde.engine import Limits
+    from autograde.grade import grade
+    limits = Limits(call_seconds=args.timeout, exec_seconds=args.notebook_timeout)
+    rows = grade(args.submitted, args.out, assignment_ids=args.assignment, jobs=args.jobs,
+                 salt=args.salt, limits=limits)
+    print(f"wrote {len(rows)} rows to {args.out}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograde", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, fn, help_ in (
+            ("release", cmd_release, "regenerate lectures/ from solutions/"),
+            ("check-sync", cmd_check_sync, "fail if lectures/ is not the release of solutions/"),
+            ("execute", cmd_execute, "run solution notebooks and store their outputs"),
+            ("validate", cmd_validate, "solutions pass, releases fail, nothing leaks")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+        p.set_defaults(fn=fn)
+    p = sub.add_parser("grade", help="grade a folder of submissions into a CSV")
+    p.add_argument("submitted", help="folder laid out as <student>/<assignment>/<nb>.ipynb")
+    p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
+    p.add_argument("--out", default="grades.csv", help="CSV to write (default grades.csv)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.add_argument("--salt", default="",
+                   help="secret mixed into each student's hidden-test seed (keep it private;"
+                        " the same salt gives the same grades)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per function call")
+    p.add_argument("--notebook-timeout", type=float, default=180.0,
+                   help="seconds to run a submission's code cells")
+    p.set_defaults(fn=cmd_grade)
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args) or 0
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

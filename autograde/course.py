@@ -1,0 +1,116 @@
+"""Where the course lives and what the cells of a notebook are for.
+
+One source of truth: the instructor notebooks in ``solutions/<id>/<id>.ipynb``. Everything
+else (student release, reference implementations for hidden checks, test cells run by the
+grader) is read from them.
+"""
+
+import ast
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+LECTURES = ROOT / "lectures"
+STATE = ROOT / ".course"  # gradebook and scratch files: never inside solutions/ or lectures/
+
+
+class CourseError(Exception):
+    """A problem with the course files or the command's arguments, explained."""
+
+
+def assignments():
+    """Ids of all assignments, in course order (folders of solutions/ holding <id>.ipynb)."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def check_assignment(assignment):
+    if assignment not in assignments():
+        raise CourseError(f"unknown assignment {assignment!r}; the course has: "
+                          + ", ".join(assignments()))
+    return assignment
+
+
+def source_path(assignment):
+    return SOLUTIONS / assignment / f"{assignment}.ipynb"
+
+
+def read_notebook(path):
+    """Read a notebook, turning every way it can be broken into a CourseError."""
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except FileNotFoundError:
+        raise CourseError(f"{path}: no such notebook") from None
+    except Exception as exc:  # nbformat raises several types for broken JSON/schema
+        raise CourseError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})") \
+            from None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A code cell with its nbgrader role."""
+    grade_id: str
+    source: str
+    role: str          # "setup" (locked code), "solution", "test", "code" (free)
+    points: float = 0.0
+
+
+def _role(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if meta.get("grade") and not meta.get("solution"):
+        return "test"
+    if meta.get("solution"):
+        return "solution"
+    if meta.get("locked"):
+        return "setup"
+    return "code"
+
+
+def code_cells(nb):
+    """The code cells of a notebook, each with its nbgrader role."""
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        cells.append(Cell(grade_id=meta.get("grade_id", f"cell-{i}"), source=cell.source,
+                          role=_role(cell), points=float(meta.get("points", 0) or 0)))
+    return cells
+
+
+def test_cells(nb):
+    return [c for c in code_cells(nb) if c.role == "test"]
+
+
+def defined_names(source):
+    """Top-level function and class names a cell defines."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [node.name for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+
+
+def exercise_names(assignment):
+    """The contract names an assignment asks for: what its solution cells define."""
+    nb = read_notebook(source_path(assignment))
+    return [name for c in code_cells(nb) if c.role == "solution"
+            for name in defined_names(c.source)]
+
+
+@functools.lru_cache(maxsize=None)
+def reference(assignment):
+    """The instructor's solutions of an assignment, as a namespace of functions.
+
+    Runs the notebook's setup cells and solution cells (never its experiments or tests).
+    """
+    nb = read_notebook(source_path(assignment))
+    namespace = {"__name__": f"reference_{assignment}"}
+    for cell in code_cells(nb):
+        if cell.role in ("setup", "solution"):
+            exec(compile(cell.source, f"<{assignment}:{cell.grade_id}>", "exec"), namespace)
+    return namespace

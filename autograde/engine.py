@@ -1,0 +1,352 @@
+"""Grade one submitted notebook: student code in a sandbox, checks in this process.
+
+The student's code cells run in a separate sandboxed process (``autograde.sandbox``). The
+test cells (visible and hidden) are taken from the instructor's source notebook and run
+here, in a namespace where each exercise name is a proxy that calls the student's
+function in the sandbox. Values cross the pipe as plain data, so nothing the student's
+code does to numpy, ``np.testing``, builtins or the check helpers can reach the
+comparisons; tampering is detected in the sandbox and scores 0 with status "tampered".
+"""
+
+import contextlib
+import io
+import json
+import os
+import re
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograde import sandbox as wire
+from autograde.course import (ROOT, STATE, CourseError, code_cells, exercise_names,
+                              read_notebook, source_path, test_cells)
+
+SANDBOX_SCRIPT = wire.__file__
+BUILTIN_ERRORS = {name: cls for name, cls in vars(__builtins__ if isinstance(
+    __builtins__, dict) else __builtins__.__dict__).items()
+    if isinstance(cls, type) and issubclass(cls, Exception)}
+
+
+class SandboxTimeout(BaseException):
+    """The student's code took too long (BaseException: checks must not swallow it)."""
+
+
+class SandboxCrashed(BaseException):
+    """The sandboxed process died (os._exit, a segfault, out of memory)."""
+
+
+@dataclass
+class Limits:
+    exec_seconds: float = 180.0   # all of a notebook's code cells
+    call_seconds: float = 30.0    # one call of a student function
+    memory_bytes: int = 4 * 2**30
+
+
+class Sandbox:
+    """A running sandboxed process holding one student's notebook namespace."""
+
+    def __init__(self, limits=None, denied=()):
+        self.limits = limits or Limits()
+        self.denied = [os.path.realpath(p) for p in (ROOT, STATE, *denied)]
+        self.tampered = []
+        self.proc = None
+
+    def start(self):
+        import mlkit
+        self.workdir = tempfile.mkdtemp(prefix="grade-")
+        child_r, self._w = os.pipe()
+        self._r, child_w = os.pipe()
+        prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
+                                                  sys.exec_prefix, sys.base_exec_prefix)}
+        config = {
+            "workdir": os.path.realpath(self.workdir),
+            "exempt": sorted(prefixes | {os.path.realpath(os.path.dirname(mlkit.__file__))}),
+            "readable": ["/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/proc/self",
+                         "/dev/null", "/dev/urandom", "/etc/localtime"],
+            "denied": self.denied,
+            "blocked_modules": ["autograde", "solutions", "tests", "nbgrader", "nbformat"],
+            "memory_bytes": self.limits.memory_bytes,
+        }
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
+        env.update(COURSE_SANDBOX=json.dumps(config), MPLBACKEND="Agg", MLKIT_PROGRESS="0",
+                   MLKIT_LIVE="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1", HOME=self.workdir, TMPDIR=self.workdir,
+                   PYTHONHASHSEED="0")
+        env.pop("PYTHONPATH", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
+            pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(child_r)
+        os.close(child_w)
+        return self
+
+    def close(self):
+        if self.proc is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._w)
+                os.close(self._r)
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+        shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
+
+    # --- protocol ----------------------------------------------------------------------
+    def request(self, message, seconds):
+        if self.proc is None:
+            raise SandboxCrashed("the sandbox is not running")
+        try:
+            data = json.dumps(message).encode()
+            os.write(self._w, struct.pack(">Q", len(data)) + data)
+            size = struct.unpack(">Q", self._read(8, seconds))[0]
+            if size > wire.MAX_MESSAGE:
+                raise SandboxCrashed("your function returned more data than allowed")
+            answer = json.loads(self._read(size, seconds))
+        except (BrokenPipeError, ConnectionResetError, ValueError) as exc:
+            self.close()
+            raise SandboxCrashed(f"the process running your code stopped ({exc})") from None
+        self.tampered = sorted(set(self.tampered) | set(answer.get("tampered", [])))
+        return answer
+
+    def _read(self, size, seconds):
+        deadline, chunks, got = time.monotonic() + seconds, [], 0
+        while got < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._r], [], [], left)[0]:
+                self.close()
+                raise SandboxTimeout(f"no answer within {seconds:.0f} s")
+            chunk = os.read(self._r, min(size - got, 1 << 20))
+            if not chunk:
+                code = self.proc.wait() if self.proc else None
+                self.close()
+                raise SandboxCrashed(f"the process running your code exited (code {code})")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def exec_cells(self, cells):
+        return self.request({"op": "exec", "cells": cells}, self.limits.exec_seconds)
+
+
+class Remote:
+    """A student's function (or object) in the sandbox, called like a local one."""
+
+    def __init__(self, sandbox, target, name):
+        self._sandbox, self._target, self.__name__ = sandbox, target, name
+
+    def __repr__(self):
+        return f"<student's {self.__name__}>"
+
+    def __call__(self, *args, **kwargs):
+        answer = self._sandbox.request(
+            {"op": "call", "target": self._target,
+             "args": wire.encode(list(args), on_other=_outgoing),
+             "kwargs": wire.encode(kwargs, on_other=_outgoing)},
+            self._sandbox.limits.call_seconds)
+        for arg, after in zip(args, answer.get("after", [])):
+            _write_back(arg, after, self._sandbox)
+        for key, after in answer.get("kwafter", {}).items():
+            _write_back(kwargs.get(key), after, self._sandbox)
+        for w in answer.get("warnings", []):
+            category = BUILTIN_ERRORS.get(w["category"], UserWarning)
+            category = category if issubclass(category, Warning) else UserWarning
+            warnings.warn_explicit(w["message"], category, f"<{self.__name__}>", 0)
+        if "error" in answer:
+            raise _student_error(answer["error"])
+        return _incoming(answer["result"], self._sandbox)
+
+    def __getattr__(self, attr):
+        if attr.startswith("_") or "handle" not in self._target:
+            raise AttributeError(attr)
+        answer = self._sandbox.request({"op": "getattr", "handle": self._target["handle"],
+                                        "attr": attr}, self._sandbox.limits.call_seconds)
+        if "error" in answer:
+            raise _student_error(answer["error"])
+        return _incoming(answer["result"], self._sandbox)  # a method comes as a handle
+
+    def __setattr__(self, attr, value):
+        if attr.startswith("_") or attr == "__name__" or "handle" not in self._target:
+            return object.__setattr__(self, attr, value)
+        answer = self._sandbox.request(
+            {"op": "setattr", "handle": self._target["handle"], "attr": attr,
+             "value": wire.encode(value, on_other=_outgoing)}, self._sandbox.limits.call_seconds)
+        if "error" in answer:
+            raise _student_error(answer["error"])
+
+
+def _outgoing(value):
+    """How a check passes a function to the student's code: by reference, never pickled."""
+    if isinstance(value, Remote):
+        return {"__student__": value._target["name"]} if "name" in value._target \
+            else {"__handle__": value._target["handle"]}
+    module = getattr(value, "__module__", None) or ""
+    if isinstance(value, np.ufunc):
+        module = "numpy"
+    name = getattr(value, "__name__", "")
+    if callable(value) and module.split(".")[0] in ("numpy", "mlkit") and name:
+        return {"__import__": f"{module}.{name}"}
+    raise TypeError(f"cannot pass {type(value).__name__} to student code")
+
+
+def _incoming(obj, sandbox):
+    def other(d):
+        if "__handle__" in d:
+            return Remote(sandbox, {"handle": d["__handle__"]}, d.get("type", "object"))
+        raise ValueError("unexpected value from the sandbox")
+    return wire.decode(obj, on_other=other)
+
+
+def _write_back(arg, after, sandbox):
+    """Mirror the student's in-place changes to an argument (arrays, dicts of arrays)."""
+    if not after:
+        return
+    if isinstance(arg, np.ndarray) and "value" in after:
+        new = _incoming(after["value"], sandbox)
+        if isinstance(new, np.ndarray) and new.shape == arg.shape:
+            np.copyto(arg, new, casting="unsafe")
+    elif isinstance(arg, dict) and "items" in after:
+        for key, value, same in after["items"]:
+            new = _incoming(value, sandbox)
+            if same and isinstance(arg.get(key), np.ndarray) and isinstance(new, np.ndarray) \
+                    and new.shape == arg[key].shape:
+                np.copyto(arg[key], new, casting="unsafe")
+            else:
+                arg[key] = new
+
+
+class StudentError(Exception):
+    """An exception raised by the student's code in the sandbox."""
+
+
+def _student_error(info):
+    cls = BUILTIN_ERRORS.get(info["type"])
+    exc = cls(info["message"]) if cls and cls.__module__ == "builtins" else \
+        StudentError(info["message"])
+    exc.type_name = info["type"]
+    exc.origin = info.get("origin")
+    exc.where = info.get("where", [])
+    return exc
+
+
+# --- grading a notebook -------------------------------------------------------------------
+
+@dataclass
+class CellResult:
+    cell: str
+    max_score: float
+    score: float
+    status: str        # passed, failed, error, timeout, tampered, missing
+    message: str = ""
+
+
+MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)  # IPython magics and shell escapes
+
+
+def student_cells(source_nb, submitted_nb):
+    """What runs in the sandbox: the submission's code, with locked cells from the source."""
+    source = {c.grade_id: c for c in code_cells(source_nb)}
+    run = []
+    for cell in code_cells(submitted_nb):
+        original = source.get(cell.grade_id)
+        if cell.role == "test" or (original is not None and original.role == "test"):
+            continue  # tests run from the instructor's copy, in the trusted process
+        text = original.source if original is not None and original.role == "setup" \
+            else cell.source
+        run.append([cell.grade_id, MAGIC.sub(r"\1pass  # (magic skipped)", text)])
+    return run
+
+
+def _run_cell(cell, namespace):
+    """Run one instructor test cell; return (status, message)."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec(compile(cell.source, f"<test {cell.grade_id}>", "exec"), namespace)
+        if caught:  # nbgrader scores a cell that writes to stderr as failed
+            return "failed", f"a warning was printed: {caught[0].message}"
+        return "passed", out.getvalue().strip()
+    except AssertionError as exc:  # CheckFailed and plain asserts
+        return getattr(exc, "status", "failed"), str(exc) or "a check failed"
+    except NameError as exc:
+        return "error", f"{exc}: define it in your notebook (keep the name as given)"
+    except (SandboxTimeout, SandboxCrashed):
+        raise
+    except Exception as exc:
+        kind = getattr(exc, "type_name", type(exc).__name__)
+        where = "; ".join(getattr(exc, "where", []))
+        return "error", f"{kind}: {exc}" + (f" (at {where})" if where else "")
+
+
+def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=()):
+    """Grade one submitted notebook; returns a CellResult per test cell of the source."""
+    source_nb = read_notebook(source_path(assignment))
+    tests = test_cells(source_nb)
+
+    def all_rows(status, message):
+        return [CellResult(c.grade_id, c.points, 0.0, status, message) for c in tests]
+
+    if not os.path.exists(submitted_path):
+        return all_rows("missing", f"no notebook {os.path.basename(submitted_path)}")
+    try:
+        submitted_nb = read_notebook(submitted_path)
+    except CourseError as exc:
+        return all_rows("error", str(exc))
+    cells = student_cells(source_nb, submitted_nb)
+    names = exercise_names(assignment)
+    setup = [c for c in code_cells(source_nb) if c.role == "setup"]
+    results, sandbox, namespace = [], None, None
+    try:
+        for cell in tests:
+            if sandbox is None or sandbox.proc is None:  # (re)start after a timeout/crash
+                sandbox, namespace = _prepare(cells, names, setup, seed, limits, denied,
+                                              sandbox)
+            try:
+                status, message = _run_cell(cell, namespace)
+            except SandboxTimeout as exc:
+                status, message = "timeout", f"your code did not finish: {exc}"
+            except SandboxCrashed as exc:
+                status, message = "error", f"your code crashed the grader's process: {exc}"
+            results.append(CellResult(cell.grade_id, cell.points,
+                                      cell.points if status == "passed" else 0.0,
+                                      status, message))
+    except (SandboxTimeout, SandboxCrashed) as exc:  # running the notebook itself failed
+        status = "timeout" if isinstance(exc, SandboxTimeout) else "error"
+        done = {r.cell for r in results}
+        results += [r for r in all_rows(status, f"running your notebook failed: {exc}")
+                    if r.cell not in done]
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+    tampered = sandbox.tampered if sandbox is not None else []
+    if tampered:
+        message = ("your code rebinds " + ", ".join(tampered[:5])
+                   + ("…" if len(tampered) > 5 else "") + ": checks were not trusted")
+        results = [CellResult(r.cell, r.max_score, 0.0, "tampered", message) for r in results]
+    return results
+
+
+def _prepare(cells, names, setup, seed, limits, denied, previous):
+    """Start a sandbox, run the student's cells, and build the trusted test namespace."""
+    sandbox = Sandbox(limits, denied).start()
+    if previous is not None:
+        sandbox.tampered = previous.tampered
+    info = sandbox.exec_cells(cells)
+    namespace = {"__name__": "__main__", "__grading_seed__": seed}
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cell in setup:
+            exec(compile(cell.source, f"<setup {cell.grade_id}>", "exec"), namespace)
+    for name in names:
+        namespace.pop(name, None)
+        if name in info.get("callables", []):
+            namespace[name] = Remote(sandbox, {"name": name}, name)
+    return sandbox, namespace

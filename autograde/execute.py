@@ -1,0 +1,31 @@
+"""Run the instructor notebooks top to bottom and store their outputs (what nbval checks)."""
+
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+from autograde.course import check_assignment, read_notebook, source_path
+from autograde.release import nbgrader_env
+
+
+def execute(assignment, timeout=120):
+    """Execute solutions/<id>/<id>.ipynb in place; returns the run time in seconds.
+
+    Deterministic: the notebook seeds its generators, progress bars and live plots are
+    off (MLKIT_PROGRESS=0, MLKIT_LIVE=0), and no timing metadata is recorded.
+    """
+    check_assignment(assignment)
+    path = source_path(assignment)
+    nb = read_notebook(path)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    env = nbgrader_env()
+    start = time.perf_counter()
+    client.execute(env=env)
+    elapsed = time.perf_counter() - start
+    # A print loop may arrive in several chunks, depending on timing: store it as one.
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    nbformat.write(nb, str(path))
+    return elapsed

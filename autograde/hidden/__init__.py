@@ -1,0 +1,76 @@
+"""Hidden checks: what the hidden test cells of the instructor notebooks run.
+
+A hidden test cell holds a single call, ``run_hidden("sigmoid", globals())``, between
+nbgrader's hidden-test markers, so neither the checks nor the reference implementations
+ever appear in a notebook a student can read. Each check draws its inputs at grading time
+from a seeded generator (reproducible per student, unpredictable to them), compares the
+student's function with the reference from the solutions notebook and with properties that
+any correct implementation has, and raises ``mlkit.checks.CheckFailed`` with a message
+that never prints a hidden input in full.
+
+The checks call student functions only through the namespace they are given: a plain
+function in a notebook kernel, or a proxy into the sandboxed process under ``grade``.
+"""
+
+import hashlib
+import os
+
+import numpy as np
+
+from autograde.course import reference
+
+_REGISTRY = {}
+
+
+def hidden_check(assignment, name):
+    """Register ``fn(student, ref, rng)`` as the hidden check of exercise ``name``."""
+    def register(fn):
+        _REGISTRY[name] = (assignment, fn)
+        return fn
+    return register
+
+
+def _load_all():
+    from autograde.hidden import neuron  # noqa: F401  (registers its checks)
+
+
+class Student:
+    """The student's functions, looked up by name with a clear error when missing."""
+
+    def __init__(self, namespace):
+        self._ns = namespace
+
+    def __getattr__(self, name):
+        fn = self._ns.get(name)
+        if fn is None or not callable(fn):
+            from mlkit.checks import CheckFailed
+            raise CheckFailed(f"`{name}` is not defined: run the cell that defines it "
+                              "(and keep its name as given).")
+        return fn
+
+
+def grading_seed(namespace, name):
+    """Seed for an exercise's inputs: fixed per submission when grading, fresh otherwise."""
+    base = namespace.get("__grading_seed__") or os.environ.get("COURSE_CHECK_SEED")
+    if base is None:
+        return np.random.SeedSequence().entropy  # unpredictable in a student's kernel
+    digest = hashlib.sha256(f"{base}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def run_hidden(name, namespace, *, seed=None, quiet=False):
+    """Run the hidden checks of exercise ``name`` against the functions in ``namespace``."""
+    __tracebackhide__ = True
+    _load_all()
+    if name not in _REGISTRY:
+        raise KeyError(f"no hidden check registered for {name!r}")
+    assignment, check = _REGISTRY[name]
+    rng = np.random.default_rng(grading_seed(namespace, name) if seed is None else seed)
+    check(Student(namespace), reference(assignment), rng)
+    if not quiet:
+        print(f"✔ {name}: hidden checks passed.")
+
+
+def registered():
+    _load_all()
+    return dict(_REGISTRY)

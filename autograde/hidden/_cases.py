@@ -1,0 +1,47 @@
+"""Building blocks for hidden checks: input generators and the element-wise check."""
+
+import numpy as np
+
+from mlkit.checks import (call, expect_close, expect_dtype, expect_finite, expect_shape,
+                          expect_unchanged)
+
+
+def random_shapes(rng):
+    """A vector, a matrix and a 3-D array of random sizes, plus the edge cases 0-d and (1,)."""
+    n, a, b = rng.integers(2, 9, size=3)
+    return [(), (1,), (int(n),), (int(a), int(b)), (2, int(a), 3)]
+
+
+def extreme_values(rng, size=24):
+    """Values spanning |z| from 1e-3 to 1e4 with both signs, including the limits and 0."""
+    fixed = np.array([-1e4, -1e3, -710.0, -40.0, 0.0, 40.0, 710.0, 1e3, 1e4])
+    random = rng.choice([-1.0, 1.0], size) * 10.0 ** rng.uniform(-3, 4, size)
+    z = np.concatenate([fixed, random])
+    return rng.permutation(z)
+
+
+def check_elementwise(fn, ref, rng, name, *, rtol=1e-7, atol=1e-12, extreme_hint=None,
+                      hint=None):
+    """An activation (or its derivative): values, shapes, dtype, inputs left alone, stability."""
+    __tracebackhide__ = True
+    for shape in random_shapes(rng):
+        z = rng.normal(0.0, 4.0, size=shape)
+        before = z.copy()
+        got = call(fn, z)
+        expect_unchanged("z", before, z)
+        what = f"{name}(z) for z of shape {shape}"
+        expect_shape(what, got, shape, hint="An element-wise function returns an array "
+                     "of the same shape as its input.")
+        expect_dtype(what, got, "f")
+        expect_close(what, got, ref(z), rtol=rtol, atol=atol, hint=hint)
+    x = float(rng.normal(0.0, 3.0))
+    expect_close(f"{name}(x) for a Python float x", call(fn, x), ref(x), rtol=rtol, atol=atol,
+                 hint="Use numpy functions (np.exp, …) so that scalars work as well as arrays.")
+    ints = rng.integers(-5, 6, size=7)
+    expect_close(f"{name}(z) for an integer array z", call(fn, ints), ref(ints.astype(float)),
+                 rtol=rtol, atol=atol, hint=hint)
+    z = extreme_values(rng)
+    got = call(fn, z)
+    what = f"{name}(z) for z with |z| up to 1e4"
+    expect_finite(what, got, hint=extreme_hint)
+    expect_close(what, got, ref(z), rtol=rtol, atol=atol, hint=extreme_hint)

@@ -1,0 +1,69 @@
+"""Generate the student release (``lectures/``) from the instructor notebooks with nbgrader."""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from autograde.course import LECTURES, ROOT, STATE, CourseError, check_assignment
+
+CONFIG = Path(__file__).with_name("nbgrader_config.py")
+
+
+def nbgrader_env():
+    """Environment for nbgrader: the venv's bin/ first on PATH (nbgrader runs `alembic`),
+    the course root importable (hidden test cells import `autograde`), quiet progress bars."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.update(MLKIT_PROGRESS="0", MLKIT_LIVE="0", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return env
+
+
+def nbgrader(*args, capture=True):
+    """Run an nbgrader command with the course configuration; CourseError if it fails."""
+    STATE.mkdir(exist_ok=True)
+    # nbgrader reads nbgrader_config.py from its working directory: ours is in autograde/.
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    proc = subprocess.run(cmd, cwd=CONFIG.parent, env=nbgrader_env(), text=True,
+                          capture_output=capture)
+    if proc.returncode != 0:
+        raise CourseError(f"nbgrader {args[0]} failed:\n{(proc.stdout or '')[-3000:]}"
+                          f"{(proc.stderr or '')[-3000:]}")
+    return proc
+
+
+def generate(assignment, release_dir):
+    """Write the student version of one assignment into release_dir/<assignment>/."""
+    check_assignment(assignment)
+    nbgrader("generate_assignment", assignment, "--force",
+             f"--CourseDirectory.release_directory={release_dir}")
+    return Path(release_dir) / assignment
+
+
+def release(assignment):
+    """Regenerate lectures/<assignment> from solutions/<assignment>."""
+    with tempfile.TemporaryDirectory(dir=STATE if STATE.exists() else None) as tmp:
+        built = generate(assignment, tmp)
+        target = LECTURES / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(built, target)
+    return target
+
+
+def out_of_sync(assignment):
+    """Files of lectures/<assignment> that differ from a fresh release ([] when in sync)."""
+    STATE.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=STATE) as tmp:
+        built = generate(assignment, tmp)
+        current = LECTURES / assignment
+        names = {p.relative_to(built) for p in built.rglob("*") if p.is_file()}
+        if current.exists():
+            names |= {p.relative_to(current) for p in current.rglob("*") if p.is_file()}
+        return sorted(str(n) for n in names
+                      if not ((built / n).is_file() and (current / n).is_file()
+                              and filecmp.cmp(built / n, current / n, shallow=False)))

@@ -1,0 +1,327 @@
+"""The sandboxed process that runs one student's notebook code for grading.
+
+Started by ``autograde.engine`` as ``python -I sandbox.py READ_FD WRITE_FD``. It runs the
+student's code cells, then answers requests ("call sigmoid with these arrays") over a pipe.
+The checks themselves run in the parent, which the student's code never touches, so
+rebinding numpy, ``np.testing``, builtins or the check helpers here cannot change a grade;
+it is still detected (compared with a snapshot taken before student code runs) and
+reported as tampering.
+
+An audit hook (PEP 578) keeps the student's code away from instructor files: no reads
+outside the Python installation, the ``mlkit`` package and a fresh working directory; no
+writes outside that directory; no subprocesses, sockets, signals, ctypes or imports of the
+instructor's packages. It is a guard against curious code, not a container.
+
+This file is also imported by the parent for the wire format (``encode``/``decode``/
+``send``/``receive``); it must not import the ``autograde`` package.
+"""
+
+import base64
+import io
+import json
+import os
+import struct
+import sys
+import traceback
+import warnings
+
+MAX_MESSAGE = 256 * 2**20  # bytes; a larger answer is treated as a crash
+SAFE_KINDS = "biufc"       # numpy dtypes that travel (never object arrays: no pickle)
+
+
+# --- wire format: length-prefixed JSON, arrays as .npy without pickle -------------------
+
+def _npy(array):
+    import numpy as np
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _from_npy(text):
+    import numpy as np
+    return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
+
+
+def encode(value, *, on_other):
+    """JSON-ready form of value; ``on_other(value)`` encodes anything else (or raises)."""
+    import numpy as np
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in SAFE_KINDS:
+        return {"__nd__": _npy(value)}
+    if isinstance(value, np.generic) and np.asarray(value).dtype.kind in SAFE_KINDS:
+        return {"__np__": _npy(np.asarray(value))}
+    if isinstance(value, (list, tuple)):
+        items = [encode(v, on_other=on_other) for v in value]
+        return items if isinstance(value, list) else {"__tuple__": items}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"__dict__": [[k, encode(v, on_other=on_other)] for k, v in value.items()]}
+    return on_other(value)
+
+
+def decode(obj, *, on_other):
+    """Inverse of encode; ``on_other(dict)`` decodes the dicts encode's on_other made."""
+    if isinstance(obj, list):
+        return [decode(v, on_other=on_other) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if "__nd__" in obj:
+        return _from_npy(obj["__nd__"])
+    if "__np__" in obj:
+        return _from_npy(obj["__np__"])[()]
+    if "__tuple__" in obj:
+        return tuple(decode(v, on_other=on_other) for v in obj["__tuple__"])
+    if "__dict__" in obj:
+        return {k: decode(v, on_other=on_other) for k, v in obj["__dict__"]}
+    return on_other(obj)
+
+
+def send(stream, message):
+    data = json.dumps(message).encode("utf-8")
+    stream.write(struct.pack(">Q", len(data)) + data)
+    stream.flush()
+
+
+def receive(stream):
+    """One message from a blocking stream (the child's side); EOFError when closed."""
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError("pipe closed")
+    (size,) = struct.unpack(">Q", head)
+    if size > MAX_MESSAGE:
+        raise EOFError("message too large")
+    return json.loads(stream.read(size).decode("utf-8"))
+
+
+# --- the child: sandbox ---------------------------------------------------------------------
+
+def _under(path, roots):
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _audit_hook(config):
+    """An audit hook enforcing the file, process and import rules in config."""
+    real = os.path.realpath
+    exempt = [real(p) for p in config["exempt"]]      # always readable (python, mlkit)
+    readable = [real(p) for p in config["readable"]]  # readable unless denied
+    denied = [real(p) for p in config["denied"]]      # course, submissions, gradebook
+    workdir = real(config["workdir"])
+    blocked_modules = tuple(config["blocked_modules"])
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def may_read(path):
+        return (_under(path, exempt + [workdir])
+                or (_under(path, readable) and not _under(path, denied)))
+
+    def check_path(event, path, write):
+        if isinstance(path, int) or path is None:
+            return
+        path = real(os.fsdecode(path))
+        if write and not (_under(path, [workdir]) or path == "/dev/null"):
+            raise PermissionError(f"grading sandbox: {event} may not write {path}")
+        if not write and not may_read(path):
+            raise PermissionError(f"grading sandbox: {event} may not read {path}")
+
+    forbidden = ("subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+                 "os.fork", "os.forkpty", "pty.", "socket.", "ctypes.", "os.kill",
+                 "os.killpg", "signal.pthread_kill", "resource.setrlimit", "os.setuid",
+                 "webbrowser.", "winreg.")
+    path_writes = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod",
+                   "os.chown", "os.truncate", "os.utime", "os.symlink", "os.link",
+                   "shutil.rmtree", "shutil.move", "shutil.copyfile", "shutil.copytree")
+
+    def hook(event, args):
+        if event == "open":
+            path, mode, flags = args
+            write = (mode is not None and any(c in str(mode) for c in "wax+")) or \
+                (mode is None and bool((flags or 0) & write_flags))
+            check_path(event, path, write)
+        elif event in ("os.listdir", "os.scandir", "glob.glob"):
+            check_path(event, args[0] if args and args[0] is not None else ".", False)
+        elif event.startswith(path_writes):
+            for arg in args[:2]:
+                if isinstance(arg, (str, bytes, os.PathLike)):
+                    check_path(event, arg, True)
+        elif event == "import" and args[0].startswith(blocked_modules):
+            raise ImportError(f"grading sandbox: {args[0]} cannot be imported here")
+        elif event.startswith(forbidden):
+            raise PermissionError(f"grading sandbox: {event} is not allowed while grading")
+    return hook
+
+
+def _snapshot(modules):
+    snap = {}
+    for module in modules:
+        for name, value in list(vars(module).items()):
+            snap[f"{module.__name__}.{name}"] = (module, name, id(value))
+    return snap
+
+
+def _tampered(snapshot):
+    missing = object()
+    return sorted(key for key, (module, name, ident) in snapshot.items()
+                  if id(vars(module).get(name, missing)) != ident)
+
+
+class _Child:
+    def __init__(self, namespace, snapshot):
+        self.ns, self.snapshot, self.handles = namespace, snapshot, {}
+
+    # Encoding of what cannot travel as data: kept here, referred to by handle.
+    def keep(self, value):
+        key = str(len(self.handles) + 1)
+        self.handles[key] = value
+        return {"__handle__": key, "type": type(value).__name__}
+
+    def resolve(self, obj):
+        if "__student__" in obj:
+            return self.ns[obj["__student__"]]
+        if "__handle__" in obj:
+            return self.handles[obj["__handle__"]]
+        if "__import__" in obj:  # a numpy or mlkit function named by the checks
+            module, _, attr = obj["__import__"].rpartition(".")
+            if not module.split(".")[0] in ("numpy", "mlkit"):
+                raise ValueError(f"cannot pass {obj['__import__']}")
+            return getattr(__import__(module, fromlist=[attr]), attr)
+        raise ValueError("unknown value")
+
+    def out(self, value):
+        return encode(value, on_other=self.keep)
+
+    def exec_cells(self, cells):
+        errors = []
+        for cell_id, source in cells:
+            try:
+                exec(compile(source, f"<cell {cell_id}>", "exec"), self.ns)
+            except BaseException as exc:  # a student cell may raise anything, even SystemExit
+                errors.append({"cell": cell_id, **_error(exc)})
+        callables = sorted(k for k, v in self.ns.items()
+                           if callable(v) and not k.startswith("__"))
+        return {"cell_errors": errors, "callables": callables}
+
+    def call(self, request):
+        target = request["target"]
+        fn = self.ns.get(target["name"]) if "name" in target else \
+            self.handles[target["handle"]]
+        args = decode(request["args"], on_other=self.resolve)
+        kwargs = decode(request["kwargs"], on_other=self.resolve)
+        ids = [_ids(a) for a in args], {k: _ids(v) for k, v in kwargs.items()}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = fn(*args, **kwargs)
+                answer = {"result": self.out(result)}
+            except BaseException as exc:
+                answer = {"error": _error(exc)}
+        answer["after"] = [_after(a, i, self.out) for a, i in zip(args, ids[0])]
+        answer["kwafter"] = {k: _after(v, ids[1][k], self.out) for k, v in kwargs.items()}
+        answer["warnings"] = [{"category": w.category.__name__, "message": str(w.message)}
+                              for w in caught[:5]]
+        return answer
+
+    def handle(self, request):
+        op = request["op"]
+        if op == "exec":
+            answer = self.exec_cells(request["cells"])
+        elif op == "call":
+            answer = self.call(request)
+        elif op == "getattr":
+            answer = {"result": self.out(getattr(self.handles[request["handle"]],
+                                                 request["attr"]))}
+        elif op == "setattr":
+            setattr(self.handles[request["handle"]], request["attr"],
+                    decode(request["value"], on_other=self.resolve))
+            answer = {}
+        else:
+            answer = {"error": {"type": "ValueError", "message": f"unknown op {op}"}}
+        answer["tampered"] = _tampered(self.snapshot)
+        return answer
+
+
+def _ids(value):
+    """Identities of a mutable argument's parts, to tell in-place updates from rebinding."""
+    if isinstance(value, dict):
+        return {k: id(v) for k, v in value.items()}
+    return id(value)
+
+
+def _after(value, before, out):
+    """What a call left in a mutable argument (arrays and dicts of arrays)."""
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return {"value": out(value), "same": id(value) == before}
+    if isinstance(value, dict) and isinstance(before, dict):
+        return {"items": [[k, out(v), before.get(k) == id(v)] for k, v in value.items()
+                          if isinstance(k, str)]}
+    return None
+
+
+def _error(exc):
+    tb = exc.__traceback__
+    frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<cell")]
+    origin = None
+    while tb is not None:
+        origin, tb = tb.tb_frame.f_code.co_name, tb.tb_next
+    return {"type": type(exc).__name__, "message": str(exc)[:800],
+            "origin": origin if origin != "<module>" else None,
+            "where": [f"{f.filename[1:-1]}, line {f.lineno}, in {f.name}" for f in frames][-3:]}
+
+
+class _Sink(io.TextIOBase):
+    """Where the student's prints go: kept small, never mixed with the protocol."""
+    def write(self, text):
+        return len(text)
+
+
+def main():
+    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
+    config = json.loads(os.environ["COURSE_SANDBOX"])
+    os.chdir(config["workdir"])
+    sys.dont_write_bytecode = True
+    import resource
+    limit = config["memory_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    # Everything the checks rely on is imported before student code can touch it.
+    import builtins
+    import numpy
+    import numpy.linalg
+    import numpy.random
+    import numpy.testing
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (loads the font cache before the sandbox closes)
+    import mlkit
+    import mlkit.checks
+    # The course folder may be on sys.path (instructor set-up): student code must not
+    # import from it. mlkit stays importable through its own package path.
+    real = os.path.realpath
+    sys.path[:] = [p for p in sys.path if _under(real(p or "."), config["exempt"])
+                   or not _under(real(p or "."), config["denied"])]
+    snapshot = _snapshot([builtins, numpy, numpy.testing, numpy.linalg, numpy.random,
+                          mlkit.checks])
+    incoming, outgoing = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+    sys.addaudithook(_audit_hook(config))
+    sys.stdout = sys.stderr = _Sink()
+    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
+    child = _Child(namespace, snapshot)
+    while True:
+        try:
+            request = receive(incoming)
+        except EOFError:
+            return
+        if request.get("op") == "quit":
+            return
+        try:
+            answer = child.handle(request)
+        except BaseException as exc:  # a broken request or a student object misbehaving
+            answer = {"error": _error(exc), "tampered": _tampered(snapshot)}
+        try:
+            send(outgoing, answer)
+        except (TypeError, ValueError) as exc:  # e.g. a student's str subclass in a result
+            send(outgoing, {"error": _error(exc), "tampered": _tampered(snapshot)})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+"""Helpers that test cells use to compare a student's results and explain failures.
+
+A failing check raises :class:`CheckFailed` with a message that says what was checked,
+expected vs got (shape, value, location of the worst entry) and a hint for the usual
+mistake. A passing check is silent; :func:`passed` prints one short line.
+
+Student code runs in the same kernel before the test cells, so these helpers never look
+numpy, ``np.testing`` or builtins up at call time: everything they use is captured when this
+module is imported (the notebook's locked setup cell imports it first). Rebinding any of
+those names afterwards is detected and fails the check with a message saying so. The
+authoritative grade does not rely on this: ``autograde`` runs student code in a separate,
+sandboxed process and compares results in a process the student's code never ran in.
+"""
+
+import builtins as _builtins
+import warnings as _warnings
+
+import numpy as _np
+import numpy.testing as _npt
+
+from mlkit.diagnose import diagnose as _diagnose
+
+# --- references captured at import (see module docstring) -------------------------------
+_asarray = _np.asarray
+_isfinite = _np.isfinite
+_isnan = _np.isnan
+_np_where = _np.where
+_unravel = _np.unravel_index
+_errstate = _np.errstate
+_ndarray = _np.ndarray
+_generic = _np.generic
+_catch_warnings = _warnings.catch_warnings
+_simplefilter = _warnings.simplefilter
+_isinstance, _len, _repr, _float, _int, _str = (
+    isinstance, len, repr, float, int, str)
+_tuple, _print, _getattr, _type, _id, _sorted = tuple, print, getattr, type, id, sorted
+_inf = _float("inf")
+
+_WATCHED_NUMPY = ("allclose", "isclose", "array_equal", "array_equiv", "asarray", "array",
+                  "isfinite", "isnan", "abs", "absolute", "max", "min", "all", "any",
+                  "sum", "mean", "exp", "log", "errstate", "seterr", "testing")
+# Builtins the checks (or a plain assert) depend on. Not all of them: a Jupyter kernel
+# itself rebinds some (input, display, exit) on every execution.
+_WATCHED_BUILTINS = ("abs", "all", "any", "bool", "callable", "compile", "eval", "exec",
+                     "float", "getattr", "hasattr", "id", "int", "isinstance", "issubclass",
+                     "len", "max", "min", "print", "range", "repr", "round", "setattr",
+                     "sorted", "str", "sum", "tuple", "type", "zip", "__import__",
+                     "AssertionError", "Exception", "BaseException", "NotImplementedError")
+_WATCHED_TESTING = ("assert_allclose", "assert_array_equal", "assert_almost_equal",
+                    "assert_array_almost_equal", "assert_equal", "assert_")
+
+
+def _snapshot():
+    """Identity of every object the checks rely on, to detect rebinding later."""
+    snap = {f"builtins.{k}": _id(_getattr(_builtins, k)) for k in _WATCHED_BUILTINS}
+    snap.update({f"numpy.{k}": _id(_getattr(_np, k)) for k in _WATCHED_NUMPY})
+    snap.update({f"numpy.testing.{k}": _id(_getattr(_npt, k)) for k in _WATCHED_TESTING})
+    return snap
+
+
+class CheckFailed(AssertionError):
+    """A check failed. The message explains what was wrong and how to fix it."""
+
+    def __init__(self, message, *, status="failed"):
+        super().__init__(message)
+        self.status = status  # "failed" or "tampered": read by the grading tools
+
+
+def _current(key):
+    module, _, name = key.rpartition(".")
+    namespace = {"builtins": _builtins.__dict__, "numpy": _np.__dict__,
+                 "numpy.testing": _npt.__dict__}[module]
+    value = namespace.get(name, _MISSING)
+    return _id(value) if value is not _MISSING else None
+
+
+_MISSING = object()
+
+
+def tampered():
+    """Names that were rebound since mlkit.checks was imported (empty list if none)."""
+    changed = [key for key, ident in _SNAPSHOT.items()
+               if key.startswith(("numpy", "builtins.")) and _current(key) != ident]
+    mod = _MODULE_DICT
+    changed += [f"mlkit.checks.{k}" for k, v in _OWN.items() if mod.get(k) is not v]
+    return _sorted(set(changed))
+
+
+def _guard():
+    names = tampered()
+    if names:
+        raise CheckFailed(
+            "These checks cannot be trusted: your code replaced "
+            + ", ".join(names[:6]) + (" …" if _len(names) > 6 else "")
+            + ". Remove the code that rebinds them, restart the kernel and run all cells."
+            " (When graded, rebinding these counts as tampering and scores 0.)",
+            status="tampered")
+
+
+# --- describing values --------------------------------------------------------------------
+
+def _fmt(x):
+    try:
+        return f"{_float(x):.6g}"
+    except (TypeError, ValueError):
+        return _repr(x)
+
+
+def _describe(value):
+    """A short description of a value: never the full content of a hidden input."""
+    if _isinstance(value, (_ndarray, _generic)):
+        arr = _asarray(value)
+        if arr.dtype.kind in "fiub" and arr.size:
+            with _errstate(all="ignore"):
+                top = abs(arr.astype(_float)).max()
+            return f"array of shape {arr.shape} (max |value| = {_fmt(top)})"
+        return f"array of shape {arr.shape}, dtype {arr.dtype}"
+    if _isinstance(value, (_float, _int)):
+        return _fmt(value)
+    if callable(value):
+        return _getattr(value, "__name__", "a function")
+    return _type(value).__name__
+
+
+def _where(index):
+    return "[" + ", ".join(_str(_int(i)) for i in index) + "]" if index else "(scalar)"
+
+
+def _as_numbers(what, got):
+    """got as a float array, or CheckFailed saying why it is not one."""
+    if got is None:
+        raise CheckFailed(f"{what} is None: did you forget the `return` statement?")
+    if _isinstance(got, _tuple) and _len(got) and _isinstance(got[0], _ndarray):
+        raise CheckFailed(f"{what} should be a single array, got a tuple of {_len(got)} items.")
+    try:
+        arr = _asarray(got, dtype=_float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what} should be a number or an array of numbers, "
+                          f"got {_type(got).__name__}.") from None
+    return arr
+
+
+def _fail(lines, hints):
+    unique = []
+    for h in hints:
+        if h and h not in unique:
+            unique.append(h)
+    text = "\n".join(lines + [f"  hint: {h}" for h in unique])
+    raise CheckFailed(text)
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+def expect_shape(what, got, shape, hint=None):
+    """Fail unless ``got`` (array-like) has exactly ``shape``."""
+    __tracebackhide__ = True
+    _guard()
+    arr = _as_numbers(what, got)
+    shape = _tuple(shape)
+    if arr.shape != shape:
+        hints = [hint]
+        if arr.ndim == 0 and shape:
+            hints.append("You returned a single number: keep one value per entry (no sum/mean).")
+        elif arr.ndim == _len(shape) + 1 and 1 in arr.shape:
+            hints.append("There is an extra axis of length 1: flatten it or index the "
+                         "right way (e.g. w of shape (D,) rather than (D, 1)).")
+        elif _sorted(arr.shape) == _sorted(shape) and arr.ndim == 2:
+            hints.append("The axes are swapped: check the order of the matrix product "
+                         "(samples are rows: X @ W, not W @ X).")
+        _fail([f"Wrong shape for {what}: expected {shape}, got {arr.shape}."], hints)
+
+
+def expect_dtype(what, got, kind, hint=None):
+    """Fail unless ``got`` is an array whose dtype kind is in ``kind`` ("f", "iu", "b")."""
+    __tracebackhide__ = True
+    _guard()
+    names = {"f": "float", "i": "integer", "u": "unsigned integer", "b": "boolean"}
+    arr = _asarray(got)
+    if arr.dtype.kind not in kind:
+        wanted = " or ".join(names.get(k, k) for k in kind)
+        hints = [hint]
+        if arr.dtype.kind == "b":
+            hints.append("A comparison such as z > 0 gives booleans: convert with "
+                         ".astype(float) (or .astype(int) for labels).")
+        _fail([f"{what} should be a {wanted} array, got dtype {arr.dtype}."], hints)
+
+
+def expect_finite(what, got, hint=None):
+    """Fail if ``got`` contains nan or inf; report where and how many."""
+    __tracebackhide__ = True
+    _guard()
+    arr = _as_numbers(what, got)
+    bad = ~_isfinite(arr)
+    if bad.any():
+        first = _unravel(int(bad.argmax()), arr.shape) if arr.ndim else ()
+        kind = "nan" if _isnan(arr[first] if arr.ndim else arr) else "inf"
+        _fail([f"{what} contains nan/inf: {int(bad.sum())} of {arr.size} entries, "
+               f"first at {_where(first)} ({kind})."],
+              [hint, "nan/inf usually come from exp of a large number (overflow) or log(0):"
+                     " rewrite the formula so that exp only sees non-positive numbers."])
+
+
+def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None):
+    """Fail unless ``got`` matches ``expected`` in shape and values.
+
+    The message names the worst entry and explains recognised patterns (transposed,
+    wrong sign, off by a factor such as 2 or the batch size ``n``, all zeros, nan).
+    """
+    __tracebackhide__ = True
+    _guard()
+    exp = _as_numbers("the expected value", expected)
+    arr = _as_numbers(what, got)
+    if arr.shape != exp.shape:
+        diag = _diagnose(arr, exp, n=n)
+        expect_shape(what, arr, exp.shape, hint=(diag[0] if diag else hint))
+    finite = _isfinite(exp)
+    broken = finite & ~_isfinite(arr)
+    if broken.any():
+        first = _unravel(int(broken.argmax()), broken.shape) if broken.ndim else ()
+        _fail([f"{what} contains nan/inf where finite values are expected: "
+               f"{int(broken.sum())} of {max(arr.size, 1)} entries, first at {_where(first)} "
+               f"(expected {_fmt(exp[first])}, got {_fmt(arr[first])})."],
+              [hint] + _diagnose(arr, exp, n=n))
+    with _errstate(all="ignore"):
+        err = abs(arr - exp)
+        allowed = atol + rtol * abs(exp)
+        ratio = _np_where(finite, err / allowed, _np_where(arr == exp, 0.0, _inf))
+    if not (ratio <= 1).all():
+        worst = _unravel(int(ratio.argmax()), ratio.shape) if ratio.ndim else ()
+        count = int((ratio > 1).sum())
+        lines = [f"Wrong values for {what}: {count} of {max(arr.size, 1)} entries differ.",
+                 f"  worst entry at {_where(worst)}: expected {_fmt(exp[worst])}, "
+                 f"got {_fmt(arr[worst])}."]
+        _fail(lines, [hint] + _diagnose(arr, exp, n=n))
+
+
+def expect_equal(what, got, expected, hint=None):
+    """Fail unless ``got`` equals ``expected`` exactly (labels, integer results, shapes)."""
+    __tracebackhide__ = True
+    _guard()
+    arr, exp = _asarray(got), _asarray(expected)
+    if arr.shape != exp.shape:
+        expect_shape(what, arr, exp.shape, hint=hint)
+    same = arr == exp
+    if not _asarray(same).all():
+        wrong = ~_asarray(same)
+        worst = _unravel(int(wrong.argmax()), wrong.shape) if wrong.ndim else ()
+        _fail([f"Wrong {what}: {int(wrong.sum())} of {max(arr.size, 1)} entries differ; "
+               f"first at {_where(worst)}: expected {exp[worst]!r}, got {arr[worst]!r}."],
+              [hint])
+
+
+def expect_true(condition, message, hint=None):
+    """Fail with ``message`` (and ``hint``) unless ``condition`` holds."""
+    __tracebackhide__ = True
+    _guard()
+    if not condition:
+        _fail([message], [hint])
+
+
+def expect_unchanged(what, before, after):
+    """Fail if an input array was modified by the student's function."""
+    __tracebackhide__ = True
+    _guard()
+    if not (_asarray(before).shape == _asarray(after).shape
+            and (_asarray(before) == _asarray(after)).all()):
+        _fail([f"Your function changed its input {what} in place."],
+              ["Work on a copy (e.g. z = z.copy()) or write `a = a * 2` instead of `a *= 2`."])
+
+
+_WARNING_HINTS = {
+    "overflow encountered in exp": "exp of a large number overflows: rewrite the formula so "
+        "that exp only sees non-positive numbers (e.g. use exp(-|z|)).",
+    "divide by zero encountered in log": "log(0) = -inf: clip the argument away from 0 or "
+        "compute the log in a stable way (log-sum-exp, log1p).",
+    "invalid value encountered": "an operation such as inf - inf or 0 * inf produced nan: "
+        "look for overflow earlier in the formula.",
+    "divide by zero": "a division by zero: check the denominators.",
+}
+
+
+def call(fn, *args, **kwargs):
+    """Call a student's function as a check would, and return its result.
+
+    Turns the ways a call can go wrong into CheckFailed messages: not implemented yet,
+    an exception, or a numpy warning (a warning makes a graded cell score 0).
+    """
+    __tracebackhide__ = True
+    _guard()
+    name = _getattr(fn, "__name__", "your function")
+    shown = ", ".join([_describe(a) for a in args]
+                      + [f"{k}={_describe(v)}" for k, v in kwargs.items()])
+    with _catch_warnings(record=True) as caught:
+        _simplefilter("always")
+        try:
+            result = fn(*args, **kwargs)
+        except NotImplementedError as exc:
+            where = _getattr(exc, "origin", None) or _innermost(exc) or name
+            raise CheckFailed(f"{where} is not implemented yet: replace "
+                              "`raise NotImplementedError()` with your code and run its cell."
+                              ) from None
+        except CheckFailed:
+            raise
+        except Exception as exc:  # student code may raise anything: report, don't crash
+            kind = _getattr(exc, "type_name", _type(exc).__name__)
+            hints = []
+            if "broadcast" in _str(exc) or "aligned" in _str(exc) or "matmul" in _str(exc):
+                hints.append("A shape mismatch: write down the shape of every array in "
+                             "the formula (samples are rows: X is (N, D), W is (D_in, D_out)).")
+            _fail([f"{name}({shown}) raised {kind}: {exc}"], hints)
+    if caught:
+        msg = _str(caught[0].message)
+        hints = [h for key, h in _WARNING_HINTS.items() if key in msg][:1]
+        _fail([f"{name}({shown}) issued a {caught[0].category.__name__}: \"{msg}\".",
+               "  Any warning makes a graded cell score 0."], hints)
+    return result
+
+
+def expect_runs(fn, *args, **kwargs):
+    """Fail unless ``fn(*args, **kwargs)`` runs without an exception or a warning."""
+    __tracebackhide__ = True
+    call(fn, *args, **kwargs)
+
+
+def _innermost(exc):
+    """Name of the function that raised exc (sigmoid, when neuron calls an unfinished sigmoid)."""
+    tb, name = exc.__traceback__, None
+    while tb is not None:
+        name, tb = tb.tb_frame.f_code.co_name, tb.tb_next
+    return name if name and name != "<module>" else None
+
+
+def passed(what, detail=""):
+    """Print a short confirmation line for a test cell that passed."""
+    _guard()
+    _print(f"✔ {what}: all checks passed{(' (' + detail + ')') if detail else ''}.")
+
+
+# Snapshot last, so that the module's own functions are watched too.
+_MODULE_DICT = globals()
+_OWN = {k: v for k, v in _MODULE_DICT.items()
+        if not k.startswith("_") and callable(v) and _getattr(v, "__module__", "") == __name__}
+_SNAPSHOT = _snapshot()

@@ -8,6 +8,7 @@ code does to numpy, ``np.testing``, builtins or the check helpers can reach the
 comparisons; tampering is detected in the sandbox and scores 0 with status "tampered".
 """
 
+import builtins
 import contextlib
 import io
 import json
@@ -30,9 +31,9 @@ from autograde.course import (ROOT, STATE, CourseError, code_cells, exercise_nam
                               read_notebook, source_path, test_cells)
 
 SANDBOX_SCRIPT = wire.__file__
-BUILTIN_ERRORS = {name: cls for name, cls in vars(__builtins__ if isinstance(
-    __builtins__, dict) else __builtins__.__dict__).items()
-    if isinstance(cls, type) and issubclass(cls, Exception)}
+# Exceptions and warnings from the sandbox are re-raised here as the same builtin type.
+BUILTIN_ERRORS = {name: cls for name, cls in vars(builtins).items()
+                  if isinstance(cls, type) and issubclass(cls, Exception)}
 
 
 class SandboxTimeout(BaseException):
@@ -45,8 +46,9 @@ class SandboxCrashed(BaseException):
 
 @dataclass
 class Limits:
-    exec_seconds: float = 180.0   # all of a notebook's code cells
-    call_seconds: float = 30.0    # one call of a student function
+    exec_seconds: float = 300.0   # all of a notebook's code cells (hard limit, kills)
+    cell_seconds: float = 60.0    # one code cell (interrupted, the others still run)
+    call_seconds: float = 20.0    # one call of a student function (interrupted)
     memory_bytes: int = 4 * 2**30
 
 
@@ -74,6 +76,8 @@ class Sandbox:
             "denied": self.denied,
             "blocked_modules": ["autograde", "solutions", "tests", "nbgrader", "nbformat"],
             "memory_bytes": self.limits.memory_bytes,
+            "cell_seconds": self.limits.cell_seconds,
+            "call_seconds": self.limits.call_seconds,
         }
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
         env.update(COURSE_SANDBOX=json.dumps(config), MPLBACKEND="Agg", MLKIT_PROGRESS="0",
@@ -150,7 +154,7 @@ class Remote:
             {"op": "call", "target": self._target,
              "args": wire.encode(list(args), on_other=_outgoing),
              "kwargs": wire.encode(kwargs, on_other=_outgoing)},
-            self._sandbox.limits.call_seconds)
+            self._sandbox.limits.call_seconds + 5)
         for arg, after in zip(args, answer.get("after", [])):
             _write_back(arg, after, self._sandbox)
         for key, after in answer.get("kwafter", {}).items():
@@ -160,6 +164,9 @@ class Remote:
             category = category if issubclass(category, Warning) else UserWarning
             warnings.warn_explicit(w["message"], category, f"<{self.__name__}>", 0)
         if "error" in answer:
+            if answer["error"]["type"] == "TimeLimit":
+                raise SandboxTimeout(f"{self.__name__} ran longer than "
+                                     f"{self._sandbox.limits.call_seconds:.0f} s")
             raise _student_error(answer["error"])
         return _incoming(answer["result"], self._sandbox)
 
@@ -266,6 +273,7 @@ def student_cells(source_nb, submitted_nb):
 
 def _run_cell(cell, namespace):
     """Run one instructor test cell; return (status, message)."""
+    __tracebackhide__ = True
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
@@ -277,7 +285,10 @@ def _run_cell(cell, namespace):
     except AssertionError as exc:  # CheckFailed and plain asserts
         return getattr(exc, "status", "failed"), str(exc) or "a check failed"
     except NameError as exc:
-        return "error", f"{exc}: define it in your notebook (keep the name as given)"
+        errors = namespace.get("__cell_errors__", [])
+        why = "".join(f" Your cell {e['cell']!r} raised {e['type']}: {e['message']}."
+                      for e in errors[:2])
+        return "error", f"{exc}: define it in your notebook (keep the name as given).{why}"
     except (SandboxTimeout, SandboxCrashed):
         raise
     except Exception as exc:
@@ -340,7 +351,8 @@ def _prepare(cells, names, setup, seed, limits, denied, previous):
     if previous is not None:
         sandbox.tampered = previous.tampered
     info = sandbox.exec_cells(cells)
-    namespace = {"__name__": "__main__", "__grading_seed__": seed}
+    namespace = {"__name__": "__main__", "__grading_seed__": seed,
+                 "__cell_errors__": info.get("cell_errors", [])}
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for cell in setup:

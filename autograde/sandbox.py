@@ -34,7 +34,7 @@ SAFE_KINDS = "biufc"       # numpy dtypes that travel (never object arrays: no p
 def _npy(array):
     import numpy as np
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    np.save(buf, array, allow_pickle=False)  # (np.ascontiguousarray would make 0-d 1-d)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -150,6 +150,26 @@ def _audit_hook(config):
     return hook
 
 
+class TimeLimit(BaseException):
+    """Raised inside student code that runs past its time (BaseException: not caught by
+    a student's `except Exception`)."""
+
+
+def _on_alarm(signum, frame):
+    raise TimeLimit("it ran longer than the time limit")
+
+
+def _limited(seconds, fn, *args, **kwargs):
+    """fn(*args, **kwargs) interrupted after `seconds` (the parent also has a hard limit)."""
+    import signal
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 def _snapshot(modules):
     snap = {}
     for module in modules:
@@ -165,8 +185,9 @@ def _tampered(snapshot):
 
 
 class _Child:
-    def __init__(self, namespace, snapshot):
+    def __init__(self, namespace, snapshot, limits):
         self.ns, self.snapshot, self.handles = namespace, snapshot, {}
+        self.cell_seconds, self.call_seconds = limits
 
     # Encoding of what cannot travel as data: kept here, referred to by handle.
     def keep(self, value):
@@ -193,7 +214,8 @@ class _Child:
         errors = []
         for cell_id, source in cells:
             try:
-                exec(compile(source, f"<cell {cell_id}>", "exec"), self.ns)
+                _limited(self.cell_seconds, exec,
+                         compile(source, f"<cell {cell_id}>", "exec"), self.ns)
             except BaseException as exc:  # a student cell may raise anything, even SystemExit
                 errors.append({"cell": cell_id, **_error(exc)})
         callables = sorted(k for k, v in self.ns.items()
@@ -210,7 +232,7 @@ class _Child:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                result = fn(*args, **kwargs)
+                result = _limited(self.call_seconds, fn, *args, **kwargs)
                 answer = {"result": self.out(result)}
             except BaseException as exc:
                 answer = {"error": _error(exc)}
@@ -305,7 +327,7 @@ def main():
     sys.addaudithook(_audit_hook(config))
     sys.stdout = sys.stderr = _Sink()
     namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
-    child = _Child(namespace, snapshot)
+    child = _Child(namespace, snapshot, (config["cell_seconds"], config["call_seconds"]))
     while True:
         try:
             request = receive(incoming)

@@ -304,7 +304,7 @@ def call(fn, *args, **kwargs):
         except Exception as exc:  # student code may raise anything: report, don't crash
             kind = _getattr(exc, "type_name", _type(exc).__name__)
             hints = []
-            if "broadcast" in _str(exc) or "aligned" in _str(exc) or "matmul" in _str(exc):
+            if "broadcast" in _str(exc) or "aligned" in _str(exc) or "core dimension" in _str(exc):
                 hints.append("A shape mismatch: write down the shape of every array in "
                              "the formula (samples are rows: X is (N, D), W is (D_in, D_out)).")
             _fail([f"{name}({shown}) raised {kind}: {exc}"], hints)

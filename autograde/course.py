@@ -81,7 +81,7 @@ def code_cells(nb):
     return cells
 
 
-def test_cells(nb):
+def graded_cells(nb):
     return [c for c in code_cells(nb) if c.role == "test"]
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from autograde import sandbox as wire
 from autograde.course import (ROOT, STATE, CourseError, code_cells, exercise_names,
-                              read_notebook, source_path, test_cells)
+                              read_notebook, source_path, graded_cells)
 
 SANDBOX_SCRIPT = wire.__file__
 # Exceptions and warnings from the sandbox are re-raised here as the same builtin type.
@@ -135,9 +135,6 @@ class Sandbox:
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
-
-    def exec_cells(self, cells):
-        return self.request({"op": "exec", "cells": cells}, self.limits.exec_seconds)
 
 
 class Remote:
@@ -300,7 +297,7 @@ def _run_cell(cell, namespace):
 def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=()):
     """Grade one submitted notebook; returns a CellResult per test cell of the source."""
     source_nb = read_notebook(source_path(assignment))
-    tests = test_cells(source_nb)
+    tests = graded_cells(source_nb)
 
     def all_rows(status, message):
         return [CellResult(c.grade_id, c.points, 0.0, status, message) for c in tests]
@@ -311,17 +308,14 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
         submitted_nb = read_notebook(submitted_path)
     except CourseError as exc:
         return all_rows("error", str(exc))
-    cells = student_cells(source_nb, submitted_nb)
-    names = exercise_names(assignment)
-    setup = [c for c in code_cells(source_nb) if c.role == "setup"]
-    results, sandbox, namespace = [], None, None
+    session = _Session(student_cells(source_nb, submitted_nb), exercise_names(assignment),
+                       [c for c in code_cells(source_nb) if c.role == "setup"],
+                       seed, limits or Limits(), denied)
+    results = []
     try:
         for cell in tests:
-            if sandbox is None or sandbox.proc is None:  # (re)start after a timeout/crash
-                sandbox, namespace = _prepare(cells, names, setup, seed, limits, denied,
-                                              sandbox)
             try:
-                status, message = _run_cell(cell, namespace)
+                status, message = _run_cell(cell, session.namespace())
             except SandboxTimeout as exc:
                 status, message = "timeout", f"your code did not finish: {exc}"
             except SandboxCrashed as exc:
@@ -329,36 +323,119 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
             results.append(CellResult(cell.grade_id, cell.points,
                                       cell.points if status == "passed" else 0.0,
                                       status, message))
-    except (SandboxTimeout, SandboxCrashed) as exc:  # running the notebook itself failed
-        status = "timeout" if isinstance(exc, SandboxTimeout) else "error"
+    except SandboxCrashed as exc:  # the notebook cannot be run at all
         done = {r.cell for r in results}
-        results += [r for r in all_rows(status, f"running your notebook failed: {exc}")
+        results += [r for r in all_rows("error", f"running your notebook failed: {exc}")
                     if r.cell not in done]
     finally:
-        if sandbox is not None:
-            sandbox.close()
-    tampered = sandbox.tampered if sandbox is not None else []
-    if tampered:
-        message = ("your code rebinds " + ", ".join(tampered[:5])
-                   + ("…" if len(tampered) > 5 else "") + ": checks were not trusted")
-        results = [CellResult(r.cell, r.max_score, 0.0, "tampered", message) for r in results]
+        session.close()
+    if session.tampered:
+        message = ("your code rebinds " + ", ".join(session.tampered[:5])
+                   + ("…" if len(session.tampered) > 5 else "") + ": checks were not trusted")
+        return [CellResult(r.cell, r.max_score, 0.0, "tampered", message) for r in results]
+    for r in results:
+        r.message = " ".join([r.message, *session.notes]).strip()
     return results
 
 
-def _prepare(cells, names, setup, seed, limits, denied, previous):
-    """Start a sandbox, run the student's cells, and build the trusted test namespace."""
-    sandbox = Sandbox(limits, denied).start()
-    if previous is not None:
-        sandbox.tampered = previous.tampered
-    info = sandbox.exec_cells(cells)
-    namespace = {"__name__": "__main__", "__grading_seed__": seed,
-                 "__cell_errors__": info.get("cell_errors", [])}
+class _Session:
+    """A student's notebook loaded in a sandbox, restarted when their code kills it.
+
+    Cells run one at a time, so a cell that crashes the process or hangs past its alarm is
+    known: after a restart it is skipped (and noted) instead of losing the submission.
+    """
+
+    MAX_STARTS = 6
+
+    def __init__(self, cells, names, setup, seed, limits, denied):
+        self.cells, self.names, self.setup = cells, names, setup
+        self.seed, self.limits, self.denied = seed, limits, denied
+        self.skipped, self.notes, self.tampered = set(), [], []
+        self.sandbox, self._namespace, self.starts = None, None, 0
+
+    def namespace(self):
+        """The trusted test namespace, (re)starting the sandbox when it is not running."""
+        while self.sandbox is None or self.sandbox.proc is None:
+            self._start()
+        return self._namespace
+
+    def _start(self):
+        self.close()
+        if self.starts >= self.MAX_STARTS:
+            raise SandboxCrashed(f"it crashed the process {self.starts} times")
+        self.starts += 1
+        self.sandbox = Sandbox(self.limits, self.denied).start()
+        errors, callables = [], []
+        deadline = time.monotonic() + self.limits.exec_seconds
+        for cell_id, source in self.cells:
+            if cell_id in self.skipped:
+                continue
+            if time.monotonic() > deadline:
+                self._skip(cell_id, f"skipped: the notebook ran past "
+                                    f"{self.limits.exec_seconds:.0f} s")
+                continue
+            try:
+                info = self.sandbox.request({"op": "exec", "cells": [[cell_id, source]]},
+                                            self.limits.cell_seconds + 5)
+            except (SandboxCrashed, SandboxTimeout) as exc:
+                self._skip(cell_id, f"cell {cell_id!r} was skipped: {exc}")
+                return  # restart without it (the caller loops)
+            errors += info.get("cell_errors", [])
+            callables = info.get("callables", callables)
+        self._namespace = self._trusted_namespace(errors, callables)
+
+    def _skip(self, cell_id, note):
+        self.skipped.add(cell_id)
+        self.notes.append(f"(note: {note})")
+        self._merge_tampered()
+        if self.sandbox is not None:
+            self.sandbox.close()
+
+    def _trusted_namespace(self, errors, callables):
+        namespace = {"__name__": "__main__", "__grading_seed__": self.seed,
+                     "__cell_errors__": errors}
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for cell in self.setup:
+                exec(compile(cell.source, f"<setup {cell.grade_id}>", "exec"), namespace)
+        for name in self.names:
+            namespace.pop(name, None)
+            if name in callables:
+                namespace[name] = Remote(self.sandbox, {"name": name}, name)
+        return namespace
+
+    def _merge_tampered(self):
+        if self.sandbox is not None:
+            self.tampered = sorted(set(self.tampered) | set(self.sandbox.tampered))
+
+    def close(self):
+        self._merge_tampered()
+        if self.sandbox is not None:
+            self.sandbox.close()
+
+
+def run_tests_locally(assignment, functions, *, seed="local", cells=None):
+    """Run an assignment's test cells against plain Python functions: no kernel, no sandbox.
+
+    functions: name -> callable (e.g. a student's or a corpus implementation); names not
+    given come from the reference solutions, so one exercise is judged at a time. Returns
+    a CellResult per test cell (or per cell whose grade_id is in ``cells``).
+    """
+    from autograde.course import reference
+    source_nb = read_notebook(source_path(assignment))
+    namespace = {"__name__": "__main__", "__grading_seed__": seed}
+    ref = reference(assignment)
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for cell in setup:
+        for cell in (c for c in code_cells(source_nb) if c.role == "setup"):
             exec(compile(cell.source, f"<setup {cell.grade_id}>", "exec"), namespace)
-    for name in names:
-        namespace.pop(name, None)
-        if name in info.get("callables", []):
-            namespace[name] = Remote(sandbox, {"name": name}, name)
-    return sandbox, namespace
+    namespace.update({n: ref[n] for n in exercise_names(assignment)})
+    namespace.update(functions)
+    results = []
+    for cell in graded_cells(source_nb):
+        if cells is None or cell.grade_id in cells:
+            status, message = _run_cell(cell, namespace)
+            results.append(CellResult(cell.grade_id, cell.points,
+                                      cell.points if status == "passed" else 0.0,
+                                      status, message))
+    return results

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograde.course import CourseError, assignments, check_assignment, read_notebook, \
-    source_path, test_cells
+    source_path, graded_cells
 from autograde.engine import CellResult, Limits, grade_notebook
 
 FIELDS = ["student_id", "assignment", "cell", "score", "max_score", "status", "message"]
@@ -38,7 +38,7 @@ def _grade_one(job):
         results = grade_notebook(assignment, notebook, seed=f"{salt}:{student}:{assignment}",
                                  limits=limits, denied=denied)
     except Exception as exc:  # a grader bug must not lose the other submissions
-        cells = test_cells(read_notebook(source_path(assignment)))
+        cells = graded_cells(read_notebook(source_path(assignment)))
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         results = [CellResult(c.grade_id, c.points, 0.0, "error", f"grader error: {detail}")
                    for c in cells]

@@ -1,0 +1,170 @@
+"""The grade command on hostile and broken submissions: sandboxed student code, trusted checks.
+
+One grading run over a folder of submissions (in parallel, as instructors run it), then a
+test per student about what its rows say.
+"""
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from autograde.course import ROOT, read_notebook, source_path, graded_cells
+from autograde.engine import Limits
+from autograde.grade import grade
+from submissions import make_submission
+
+ALL_CELLS = [c.grade_id for c in graded_cells(read_notebook(source_path("01_neuron")))]
+MAX = sum(c.points for c in graded_cells(read_notebook(source_path("01_neuron"))))
+
+WRONG_SIGMOID = "def sigmoid(z):\n    return np.tanh(z)\n\ndef sigmoid_grad(z):\n    return z\n"
+STUDENTS = {
+    "good": {},
+    "unsolved": {"solved": False},
+    "renamed": {},
+    "tamper": {"replace": {"sigmoid": WRONG_SIGMOID},
+               "append": ["np.allclose = lambda *a, **k: True\n"
+                          "np.testing.assert_allclose = lambda *a, **k: None\n"]},
+    "tamper_at_call": {"replace": {"xor_net": (
+        "def xor_net(X):\n    import builtins\n    builtins.abs = lambda x: 0\n"
+        "    return np.zeros(len(X))\n")}},
+    "crash": {"append": ["import os\nos._exit(1)"]},
+    "crash_in_call": {"replace": {"dense": "def dense(X, W, b, g=sigmoid):\n"
+                                           "    import os\n    os._exit(3)\n"}},
+    "hang": {"replace": {"xor_net": "def xor_net(X):\n    while True:\n        pass\n"}},
+    "prints_and_raises": {"replace": {"relu": "def relu(z):\n    print('debug')\n"
+                                                "    raise ValueError('oops')\n\n"
+                                                "def relu_grad(z):\n    return (z > 0) * 1.0\n"}},
+    "reader": {"append": ["""
+leaked = []
+for path in ['../../../solutions/01_neuron/01_neuron.ipynb', %r, %r]:
+    try:
+        leaked.append(open(path).read())
+    except OSError:
+        pass
+try:
+    import autograde.hidden
+    leaked.append('autograde')
+except ImportError:
+    pass
+def xor_net(X):
+    if leaked:
+        return np.zeros(len(X))   # a tell-tale wrong answer if anything leaked
+    return np.maximum(X @ np.ones((2, 2)) + np.array([0.0, -1.0]), 0) @ np.array([1.0, -2.0])
+""" % (str(source_path("01_neuron")), str(ROOT / ".course" / "gradebook.db"))]},
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("submitted")
+    for student, options in STUDENTS.items():
+        path = make_submission(root, student, **options)
+        if student == "renamed":
+            path.rename(path.with_name("01_neuron-Copy1.ipynb"))
+    broken = root / "broken" / "01_neuron"
+    broken.mkdir(parents=True)
+    (broken / "01_neuron.ipynb").write_text("{ this is not json")
+    (root / "absent" / "01_neuron").mkdir(parents=True)
+    out = tmp_path_factory.mktemp("out") / "grades.csv"
+    limits = Limits(exec_seconds=60, cell_seconds=4, call_seconds=3)
+    grade(root, out, jobs=2, salt="test", limits=limits, progress=lambda line: None)
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {s: {r["cell"]: r for r in rows if r["student_id"] == s}
+            for s in {r["student_id"] for r in rows}}
+
+
+def total(rows):
+    return sum(float(r["score"]) for r in rows.values())
+
+
+def test_every_submission_gets_a_row_per_test_cell(graded):
+    assert set(graded) == set(STUDENTS) | {"broken", "absent"}
+    for rows in graded.values():
+        assert sorted(rows) == sorted(ALL_CELLS)
+        assert {r["status"] for r in rows.values()} <= {
+            "passed", "failed", "error", "timeout", "tampered", "missing"}
+
+
+def test_correct_submission_gets_full_marks(graded):
+    assert total(graded["good"]) == MAX
+    assert all(r["status"] == "passed" for r in graded["good"].values())
+
+
+def test_unsolved_release_gets_zero_with_an_actionable_message(graded):
+    assert total(graded["unsolved"]) == 0
+    assert "not implemented yet" in graded["unsolved"]["test_sigmoid_visible"]["message"]
+
+
+def test_renamed_notebook_is_still_graded_and_noted(graded):
+    assert total(graded["renamed"]) == MAX
+    assert "01_neuron-Copy1.ipynb" in graded["renamed"]["test_sigmoid_visible"]["message"]
+
+
+def test_rebinding_numpy_gets_no_points_and_is_reported(graded):
+    rows = graded["tamper"]
+    assert total(rows) == 0
+    assert all(r["status"] == "tampered" for r in rows.values())
+    assert "numpy.allclose" in rows["test_sigmoid_hidden"]["message"]
+
+
+def test_tampering_inside_a_graded_function_is_caught(graded):
+    rows = graded["tamper_at_call"]
+    assert total(rows) == 0 and rows["test_xor_net_hidden"]["status"] == "tampered"
+    assert "builtins.abs" in rows["test_xor_net_hidden"]["message"]
+
+
+def test_a_cell_that_kills_the_process_is_skipped_and_noted(graded):
+    # nbgrader would lose the whole notebook; here only what depends on that cell.
+    rows = graded["crash"]
+    assert total(rows) == MAX
+    assert "was skipped" in rows["test_sigmoid_visible"]["message"]
+
+
+def test_crash_inside_one_function_costs_only_that_exercise(graded):
+    rows = graded["crash_in_call"]
+    assert rows["test_dense_hidden"]["status"] == "error"
+    assert rows["test_sigmoid_hidden"]["status"] == "passed"
+    assert rows["test_xor_net_hidden"]["status"] == "passed"  # after a restart
+
+
+def test_a_hanging_function_times_out_alone(graded):
+    rows = graded["hang"]
+    assert rows["test_xor_net_visible"]["status"] == "timeout"
+    assert rows["test_xor_net_hidden"]["status"] == "timeout"
+    assert total(rows) == MAX - float(rows["test_xor_net_visible"]["max_score"]) \
+        - float(rows["test_xor_net_hidden"]["max_score"])
+
+
+def test_student_exception_is_reported_in_words(graded):
+    message = graded["prints_and_raises"]["test_relu_visible"]["message"]
+    assert "relu" in message and "ValueError" in message and "oops" in message
+
+
+def test_student_code_cannot_read_instructor_files_or_import_the_grader(graded):
+    assert graded["reader"]["test_xor_net_hidden"]["status"] == "passed"
+    assert total(graded["reader"]) == MAX
+
+
+def test_broken_and_missing_notebooks_get_rows(graded):
+    assert {r["status"] for r in graded["broken"].values()} == {"error"}
+    assert "not a readable notebook" in graded["broken"]["test_sigmoid_visible"]["message"]
+    assert {r["status"] for r in graded["absent"].values()} == {"missing"}
+
+
+def test_same_submission_same_scores(graded, tmp_path):
+    make_submission(tmp_path, "good")
+    out = tmp_path / "again.csv"
+    grade(tmp_path, out, jobs=1, salt="test", progress=lambda line: None)
+    with open(out, newline="") as f:
+        again = {r["cell"]: r["score"] for r in csv.DictReader(f)}
+    assert again == {c: r["score"] for c, r in graded["good"].items()}
+
+
+def test_cli_explains_a_missing_folder(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "autograde", "grade", str(tmp_path / "nope")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "no such folder of submissions" in proc.stderr

@@ -52,6 +52,10 @@ def cmd_grade(args):
     rows = grade(args.submitted, args.out, assignment_ids=args.assignment, jobs=args.jobs,
                  salt=args.salt, limits=limits)
     print(f"wrote {len(rows)} rows to {args.out}")
+    if args.feedback:
+        from autograde.feedback import write_feedback
+        paths = write_feedback(rows, args.feedback)
+        print(f"wrote {len(paths)} feedback pages under {args.feedback}/")
 
 
 def main(argv=None):
@@ -69,6 +73,8 @@ def main(argv=None):
     p.add_argument("submitted", help="folder laid out as <student>/<assignment>/<nb>.ipynb")
     p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
     p.add_argument("--out", default="grades.csv", help="CSV to write (default grades.csv)")
+    p.add_argument("--feedback", metavar="DIR",
+                   help="also write DIR/<student>/<assignment>.html for each submission")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
     p.add_argument("--salt", default="",
                    help="secret mixed into each student's hidden-test seed (keep it private;"

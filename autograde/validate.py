@@ -12,6 +12,8 @@ from autograde.release import nbgrader_env
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+# Lines too generic to count as a leak, e.g. `X = np.asarray(X, dtype=float)`.
+BOILERPLATE = re.compile(r"^(\w+) = np\.(as)?array\(\1(, dtype=\w+)?\)$")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "run_hidden", "autograde")
 
@@ -42,7 +44,8 @@ def secret_lines(nb):
         for block in SOLUTION.findall(cell.source) + HIDDEN.findall(cell.source):
             for line in block.splitlines():
                 text = line.strip()
-                if len(text) >= 12 and not text.startswith("#"):
+                if len(text) >= 12 and not text.startswith("#") \
+                        and not BOILERPLATE.match(text):
                     lines.add(text)
     return lines
 

@@ -168,3 +168,15 @@ def test_cli_explains_a_missing_folder(tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2
     assert "no such folder of submissions" in proc.stderr
+
+
+def test_feedback_pages_show_messages_but_no_hidden_code(graded, tmp_path):
+    from autograde.feedback import write_feedback
+    rows = [r for student in graded.values() for r in student.values()]
+    paths = write_feedback(rows, tmp_path)
+    assert len(paths) == len(graded)
+    page = (tmp_path / "unsolved" / "01_neuron.html").read_text()
+    assert "not implemented yet" in page and "0 / 29" in page
+    for path in paths:
+        text = path.read_text()
+        assert "run_hidden" not in text and "BEGIN HIDDEN" not in text

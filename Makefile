@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# JupyterLab refuses to start as root (containers, cloud VMs) unless told it is intended.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: course test lab-settings clean
 
@@ -31,7 +33,7 @@ lab-settings: $(VENV)/.course
 	cp jupyter/overrides.json $(LAB_SETTINGS)/overrides.json
 
 course: $(VENV)/.course lab-settings
-	$(VENV)/bin/jupyter lab --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	$(VENV)/bin/jupyter lab $(LAB_ROOT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		--notebook-dir=lectures lectures/01_neuron/01_neuron.ipynb
 
 test: $(VENV)/.instructor

@@ -38,6 +38,17 @@ def source_path(assignment):
     return SOLUTIONS / assignment / f"{assignment}.ipynb"
 
 
+def source_notebook(assignment):
+    """The instructor notebook of an assignment, read once per version of the file."""
+    path = source_path(assignment)
+    return _read_cached(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_cached(path, mtime_ns):
+    return read_notebook(path)
+
+
 def read_notebook(path):
     """Read a notebook, turning every way it can be broken into a CourseError."""
     try:
@@ -97,7 +108,7 @@ def defined_names(source):
 
 def exercise_names(assignment):
     """The contract names an assignment asks for: what its solution cells define."""
-    nb = read_notebook(source_path(assignment))
+    nb = source_notebook(assignment)
     return [name for c in code_cells(nb) if c.role == "solution"
             for name in defined_names(c.source)]
 
@@ -108,7 +119,7 @@ def reference(assignment):
 
     Runs the notebook's setup cells and solution cells (never its experiments or tests).
     """
-    nb = read_notebook(source_path(assignment))
+    nb = source_notebook(assignment)
     namespace = {"__name__": f"reference_{assignment}"}
     for cell in code_cells(nb):
         if cell.role in ("setup", "solution"):

@@ -28,7 +28,7 @@ import numpy as np
 
 from autograde import sandbox as wire
 from autograde.course import (ROOT, STATE, CourseError, code_cells, exercise_names,
-                              read_notebook, source_path, graded_cells)
+                              graded_cells, read_notebook, source_notebook)
 
 SANDBOX_SCRIPT = wire.__file__
 # Exceptions and warnings from the sandbox are re-raised here as the same builtin type.
@@ -296,7 +296,7 @@ def _run_cell(cell, namespace):
 
 def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=()):
     """Grade one submitted notebook; returns a CellResult per test cell of the source."""
-    source_nb = read_notebook(source_path(assignment))
+    source_nb = source_notebook(assignment)
     tests = graded_cells(source_nb)
 
     def all_rows(status, message):
@@ -422,7 +422,7 @@ def run_tests_locally(assignment, functions, *, seed="local", cells=None):
     a CellResult per test cell (or per cell whose grade_id is in ``cells``).
     """
     from autograde.course import reference
-    source_nb = read_notebook(source_path(assignment))
+    source_nb = source_notebook(assignment)
     namespace = {"__name__": "__main__", "__grading_seed__": seed}
     ref = reference(assignment)
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():

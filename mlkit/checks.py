@@ -34,6 +34,7 @@ _simplefilter = _warnings.simplefilter
 _isinstance, _len, _repr, _float, _int, _str = (
     isinstance, len, repr, float, int, str)
 _tuple, _print, _getattr, _type, _id, _sorted = tuple, print, getattr, type, id, sorted
+_abs, _max = abs, max
 _inf = _float("inf")
 
 _WATCHED_NUMPY = ("allclose", "isclose", "array_equal", "array_equiv", "asarray", "array",
@@ -112,7 +113,7 @@ def _describe(value):
         arr = _asarray(value)
         if arr.dtype.kind in "fiub" and arr.size:
             with _errstate(all="ignore"):
-                top = abs(arr.astype(_float)).max()
+                top = _abs(arr.astype(_float)).max()
             return f"array of shape {arr.shape} (max |value| = {_fmt(top)})"
         return f"array of shape {arr.shape}, dtype {arr.dtype}"
     if _isinstance(value, (_float, _int)):
@@ -120,6 +121,23 @@ def _describe(value):
     if callable(value):
         return _getattr(value, "__name__", "a function")
     return _type(value).__name__
+
+
+def _fmt_pair(expected, got):
+    """Both numbers, with enough digits that they look different when they are."""
+    for digits in (6, 10, 17):
+        try:
+            e, g = f"{_float(expected):.{digits}g}", f"{_float(got):.{digits}g}"
+        except (TypeError, ValueError):
+            return _repr(expected), _repr(got)
+        if e != g:
+            break
+    return e, g
+
+
+def _plain(value):
+    """A numpy scalar as a plain Python value (0, not np.int64(0))."""
+    return value.item() if _isinstance(value, _generic) else value
 
 
 def _where(index):
@@ -175,6 +193,10 @@ def expect_dtype(what, got, kind, hint=None):
     __tracebackhide__ = True
     _guard()
     names = {"f": "float", "i": "integer", "u": "unsigned integer", "b": "boolean"}
+    if not _isinstance(got, (_ndarray, _generic)):
+        _fail([f"{what} should be a numpy array, got {_type(got).__name__}."],
+              [hint, "Build the result with numpy operations on whole arrays "
+                     "(or convert it with np.array) rather than a Python list."])
     arr = _asarray(got)
     if arr.dtype.kind not in kind:
         wanted = " or ".join(names.get(k, k) for k in kind)
@@ -218,19 +240,19 @@ def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None
     if broken.any():
         first = _unravel(int(broken.argmax()), broken.shape) if broken.ndim else ()
         _fail([f"{what} contains nan/inf where finite values are expected: "
-               f"{int(broken.sum())} of {max(arr.size, 1)} entries, first at {_where(first)} "
+               f"{int(broken.sum())} of {_max(arr.size, 1)} entries, first at {_where(first)} "
                f"(expected {_fmt(exp[first])}, got {_fmt(arr[first])})."],
               [hint] + _diagnose(arr, exp, n=n))
     with _errstate(all="ignore"):
-        err = abs(arr - exp)
-        allowed = atol + rtol * abs(exp)
+        err = _abs(arr - exp)
+        allowed = atol + rtol * _abs(exp)
         ratio = _np_where(finite, err / allowed, _np_where(arr == exp, 0.0, _inf))
     if not (ratio <= 1).all():
         worst = _unravel(int(ratio.argmax()), ratio.shape) if ratio.ndim else ()
         count = int((ratio > 1).sum())
-        lines = [f"Wrong values for {what}: {count} of {max(arr.size, 1)} entries differ.",
-                 f"  worst entry at {_where(worst)}: expected {_fmt(exp[worst])}, "
-                 f"got {_fmt(arr[worst])}."]
+        shown_exp, shown_got = _fmt_pair(exp[worst], arr[worst])
+        lines = [f"Wrong values for {what}: {count} of {_max(arr.size, 1)} entries differ.",
+                 f"  worst entry at {_where(worst)}: expected {shown_exp}, got {shown_got}."]
         _fail(lines, [hint] + _diagnose(arr, exp, n=n))
 
 
@@ -245,8 +267,9 @@ def expect_equal(what, got, expected, hint=None):
     if not _asarray(same).all():
         wrong = ~_asarray(same)
         worst = _unravel(int(wrong.argmax()), wrong.shape) if wrong.ndim else ()
-        _fail([f"Wrong {what}: {int(wrong.sum())} of {max(arr.size, 1)} entries differ; "
-               f"first at {_where(worst)}: expected {exp[worst]!r}, got {arr[worst]!r}."],
+        _fail([f"Wrong {what}: {int(wrong.sum())} of {_max(arr.size, 1)} entries differ; "
+               f"first at {_where(worst)}: expected {_plain(exp[worst])!r}, "
+               f"got {_plain(arr[worst])!r}."],
               [hint])
 
 

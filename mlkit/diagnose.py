@@ -35,7 +35,7 @@ RTOL = 1e-4
 _NONFINITE = ("Your result contains nan or inf where the expected values are finite: look "
               "for overflow in exp or log(0) (subtract the maximum before exp, clip before log).")
 _NONE = "Your result is None: did you forget the return statement?"
-_ZEROS = ("Your result is all zeros: is the gradient/update actually computed and returned "
+_ZEROS = ("Your result is all zeros: is it actually computed and returned "
           "(not just initialised with np.zeros)?")
 _TRANSPOSE = ("Your result looks like the transpose of the expected one: check the order of "
               "the operands in your matrix product (e.g. X.T @ dZ rather than dZ.T @ X) or a "

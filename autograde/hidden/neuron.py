@@ -8,8 +8,9 @@ from mlkit.checks import (call, expect_close, expect_dtype, expect_equal, expect
                           expect_true, expect_unchanged)
 
 A = "01_neuron"
-STABLE = ("For large |z| the formula must not overflow: exp(z) is inf for z > 709. "
-          "Write it so that exp only sees non-positive numbers (e.g. use exp(-|z|)).")
+STABLE = ("The result must be exact for large |z| too: don't clip z, and write the formula "
+          "so that exp only sees non-positive numbers (e.g. exp(-|z|)): exp(z) is inf for "
+          "z > 709.")
 
 
 def _activation(name, grad_name, stable_hint):
@@ -29,9 +30,10 @@ def _activation(name, grad_name, stable_hint):
 
 _activation("sigmoid", "sigmoid_grad", STABLE)
 _activation("tanh", "tanh_grad",
-            "tanh(z) = 2σ(2z) − 1 stays finite for any z; (e^z − e^−z)/(e^z + e^−z) does not.")
+            "Don't clip z; tanh(z) = 2σ(2z) − 1 stays finite and exact for any z, "
+            "(e^z − e^−z)/(e^z + e^−z) does not.")
 _activation("softplus", "softplus_grad",
-            "softplus(z) = max(z, 0) + log(1 + exp(−|z|)) never overflows.")
+            "Don't clip z; softplus(z) = max(z, 0) + log(1 + exp(−|z|)) never overflows.")
 
 
 @hidden_check(A, "relu")
@@ -58,24 +60,24 @@ def neuron(student, ref, rng):
     n, d = (int(k) for k in rng.integers(2, 9, size=2))
     X = rng.normal(size=(n, d))
     w, b = _weights(rng, d)
-    before = X.copy()
     for g, gname in ((np.tanh, "np.tanh"), (np.positive, "the identity")):
-        got = call(student.neuron, X, w, b, g=g)
+        expected = ref["neuron"](X.copy(), w.copy(), b, g=g)
+        got = _call_unchanged(student.neuron, X, w, b, g=g)
         what = f"neuron(X, w, b, g={gname}) for X of shape {X.shape}"
         expect_shape(what, got, (n,), hint="One output per sample: X @ w has shape (N,).")
-        expect_close(what, got, ref["neuron"](X, w, b, g=g),
+        expect_close(what, got, expected,
                      hint="z = x @ w + b, then g(z); check the bias is added before g.")
-    expect_unchanged("X", before, X)
-    got = call(student.neuron, X[0], w, b, g=np.tanh)
+    got = _call_unchanged(student.neuron, X[0].copy(), w, b, g=np.tanh)
     expect_shape("neuron(x, w, b) for a single x of shape (D,)", got, (),
                  hint="For one sample x (D,), x @ w is a number: return g of that number.")
     expect_close("neuron(x, w, b, g=np.tanh) for a single x", got, np.tanh(X[0] @ w + b))
     expect_close("neuron(X, w, b) with the default g",
-                 call(student.neuron, X, w, b), call(student.neuron, X, w, b, g=student.sigmoid),
+                 _call_unchanged(student.neuron, X, w, b),
+                 _call_unchanged(student.neuron, X, w, b, g=student.sigmoid),
                  hint="The default activation must be sigmoid: def neuron(x, w, b, g=sigmoid).")
     x1 = rng.normal(size=(1, d))
-    expect_shape("neuron(X, w, b) for a batch of one sample", call(student.neuron, x1, w, b,
-                                                                   g=np.tanh), (1,))
+    expect_shape("neuron(X, w, b) for a batch of one sample",
+                 _call_unchanged(student.neuron, x1, w, b, g=np.tanh), (1,))
 
 
 @hidden_check(A, "dense")
@@ -87,14 +89,27 @@ def dense(student, ref, rng):
         b = rng.normal(size=d_out)
         for g, gname in ((np.positive, "the identity"), (np.tanh, "np.tanh")):
             what = f"dense(X, W, b, g={gname}) with X {X.shape}, W {W.shape}"
-            got = call(student.dense, X, W, b, g=g)
+            expected = ref["dense"](X.copy(), W.copy(), b.copy(), g=g)
+            got = _call_unchanged(student.dense, X, W, b, g=g)
             expect_shape(what, got, (n, d_out),
                          hint="Z = X @ W + b has shape (N, D_out); W is (D_in, D_out).")
-            expect_close(what, got, ref["dense"](X, W, b, g=g),
+            expect_close(what, got, expected,
                          hint="Z = X @ W + b, with b added to every row, then g(Z).")
-    expect_close("dense(X, W, b) with the default g", call(student.dense, X, W, b),
-                 call(student.dense, X, W, b, g=student.sigmoid),
+    expect_close("dense(X, W, b) with the default g", _call_unchanged(student.dense, X, W, b),
+                 _call_unchanged(student.dense, X, W, b, g=student.sigmoid),
                  hint="The default activation must be sigmoid.")
+
+
+def _call_unchanged(fn, *args, **kwargs):
+    """Call a student's function and check it left every array argument as it was."""
+    __tracebackhide__ = True
+    names = ("X", "w", "b", "y", "W")
+    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+    got = call(fn, *args, **kwargs)
+    for i, (old, new) in enumerate(zip(before, args)):
+        if old is not None:
+            expect_unchanged(names[i] if i < len(names) else f"argument {i + 1}", old, new)
+    return got
 
 
 @hidden_check(A, "perceptron_predict")
@@ -102,80 +117,121 @@ def perceptron_predict(student, ref, rng):
     n, d = int(rng.integers(5, 12)), int(rng.integers(2, 5))
     X = rng.integers(-3, 4, size=(n, d)).astype(float)
     w = rng.integers(-2, 3, size=d).astype(float)
-    X[0] = 0.0  # X @ w + b == b == 0 exactly: the boundary belongs to class 0
-    for b in (0.0, float(rng.integers(-2, 3)) + 0.5):
-        got = call(student.perceptron_predict, X, w, b)
+    X[0] = 0.0  # X @ w + b == b exactly: b = 0 is the boundary, which belongs to class 0
+    for b in (0.0, float(rng.integers(-2, 3)) + 0.5, 1e-20):
+        expected = ref["perceptron_predict"](X, w, b)
+        got = _call_unchanged(student.perceptron_predict, X, w, b)
         what = f"perceptron_predict(X, w, b) for X of shape {X.shape}"
         expect_shape(what, got, (n,))
         expect_dtype(what, got, "iu", hint="Return integer labels, e.g. (z > 0).astype(int).")
-        expect_equal(what, got, ref["perceptron_predict"](X, w, b),
-                     hint="Predict 1 only where X @ w + b > 0 (strictly): 0 on the boundary.")
+        expect_equal(what, got, expected,
+                     hint="Predict 1 exactly where X @ w + b > 0 (strictly, however small): "
+                          "0 on the boundary.")
 
 
 def _separable(rng, n, d):
-    w, b = rng.normal(size=d), float(rng.normal(scale=0.5))
-    X = rng.normal(size=(3 * n, d))
-    z = X @ w + b
-    keep = np.abs(z) > 0.3  # a margin keeps the run short and the result exact
-    X, z = X[keep][:n], z[keep][:n]
-    return X, (z > 0).astype(int)
+    """Linearly separable data with a margin and both classes present."""
+    while True:
+        w = rng.normal(size=d)
+        X = rng.normal(size=(3 * n, d))
+        z = X @ w + float(rng.normal(scale=0.3))
+        keep = np.abs(z) > 0.3  # a margin keeps the run short
+        X, y = X[keep][:n], (z[keep][:n] > 0).astype(int)
+        if len(y) == n and 0 < y.sum() < n:
+            return X, y
+
+
+def _threshold(rng, n, d):
+    """1-D positive inputs labelled by a threshold: only a bias b < 0 separates them, so
+    the trained b is never 0 and a mistake in the bias update always shows."""
+    x = rng.permutation(np.concatenate([rng.uniform(0.5, 2.0, n // 2),
+                                        rng.uniform(2.5, 4.0, n - n // 2)]))
+    return x[:, None], (x > 2.25).astype(int)
+
+
+def _unseparable(rng, n, d):
+    """Random labels: the perceptron keeps updating in every epoch."""
+    X = rng.normal(size=(n, d))
+    y = rng.permutation(np.arange(n) % 2)
+    return X, y
+
+
+def _trained(student, X, y, what, **kwargs):
+    """(w, b) from the student's perceptron_train, with their types checked first."""
+    before_y = y.copy()
+    result = _call_unchanged(student.perceptron_train, X, y, **kwargs)
+    expect_unchanged("y", before_y, y)
+    expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
+                f"perceptron_train should return a pair (w, b), got {type(result).__name__}.",
+                hint="End the function with `return w, b`.")
+    w, b = result
+    expect_shape(f"w from {what}", w, (X.shape[1],),
+                 hint="w has one weight per input feature, shape (D,); return (w, b) in "
+                      "that order.")
+    expect_shape(f"b from {what}", b, (), hint="The bias is a single number.")
+    return np.asarray(w, dtype=float), float(np.asarray(b, dtype=float))
 
 
 @hidden_check(A, "perceptron_train")
 def perceptron_train(student, ref, rng):
-    gates = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}
     X2 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    for gate, y in gates.items():
-        y = np.array(y)
-        w, b = _pair(call(student.perceptron_train, X2, y), "perceptron_train")
-        pred = (X2 @ np.asarray(w, float) + float(b) > 0).astype(int)
-        expect_equal(f"predictions of the perceptron trained on {gate}", pred, y,
+    for gate, labels in {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1],
+                         "NAND": [1, 1, 1, 0]}.items():
+        y = np.array(labels)
+        w, b = _trained(student, X2, y, f"perceptron_train on {gate}")
+        expect_equal(f"predictions of the perceptron trained on {gate}",
+                     (X2 @ w + b > 0).astype(int), y,
                      hint="Loop over the epochs and over the samples in order; update "
                           "w += lr·(y − ŷ)·x and b += lr·(y − ŷ) after each sample.")
-    for n, d, lr in ((int(rng.integers(10, 30)), int(rng.integers(2, 5)), 1.0),
-                     (int(rng.integers(10, 30)), 3, float(rng.choice([0.1, 0.5, 2.0])))):
-        X, y = _separable(rng, n, d)
-        before = X.copy()
-        got_w, got_b = _pair(call(student.perceptron_train, X, y, lr=lr), "perceptron_train")
-        ref_w, ref_b = ref["perceptron_train"](X, y, lr=lr)
-        what = f"w from perceptron_train on separable data (N={len(y)}, D={d}, lr={lr})"
-        expect_shape(what, got_w, (d,))
-        expect_close(what, got_w, ref_w, hint="Start from w = 0, b = 0 and visit samples in "
-                     "order; a mistake changes w by lr·(y − ŷ)·x.")
-        expect_close(f"b from perceptron_train (lr={lr})", got_b, ref_b,
-                     hint="The bias is updated too: b += lr·(y − ŷ).")
-        expect_unchanged("X", before, X)
-    X4 = X2.copy()
-    epochs = int(rng.integers(2, 6))
-    got_w, got_b = _pair(call(student.perceptron_train, X4, np.array([0, 1, 1, 0]),
-                              epochs=epochs), "perceptron_train")
-    ref_w, ref_b = ref["perceptron_train"](X4, np.array([0, 1, 1, 0]), epochs=epochs)
-    expect_close(f"w after {epochs} epochs on XOR (which never converges)", got_w, ref_w,
-                 hint="Stop after `epochs` passes over the data when mistakes remain.")
-    expect_close(f"b after {epochs} epochs on XOR", got_b, ref_b)
-
-
-def _pair(result, name):
-    expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
-                f"{name} should return a pair (w, b), got {type(result).__name__}.",
-                hint="End the function with `return w, b`.")
-    return result
+    cases = [("separable", _separable, {"lr": 1.0}),
+             ("separable", _separable, {"lr": float(rng.choice([0.1, 0.5, 2.0]))}),
+             ("1-D threshold", _threshold, {"lr": float(rng.choice([0.1, 0.5, 2.0]))}),
+             ("non-separable", _unseparable, {"epochs": int(rng.integers(1, 4))}),
+             ("non-separable", _unseparable, {"lr": float(rng.choice([0.1, 0.5, 2.0])),
+                                              "epochs": int(rng.integers(4, 8))})]
+    for kind, make, kwargs in cases:
+        n, d = int(rng.integers(8, 25)), int(rng.integers(2, 5))
+        X, y = make(rng, n, d)
+        d = X.shape[1]
+        ref_w, ref_b = ref["perceptron_train"](X.copy(), y.copy(), **kwargs)
+        args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+        what = f"perceptron_train on {kind} data (N={n}, D={d}, {args})"
+        w, b = _trained(student, X, y, what, **kwargs)
+        hint = ("Stop after exactly `epochs` passes over the data when mistakes remain."
+                if "epochs" in kwargs else
+                "Start from w = 0, b = 0 and visit samples in order; a mistake changes w by "
+                "lr·(y − ŷ)·x and b by lr·(y − ŷ).")
+        expect_close(f"w from {what}", w, ref_w, hint=hint)
+        expect_close(f"b from {what}", b, ref_b, hint=hint + " The learning rate scales the "
+                     "bias update too.")
+    epochs = int(rng.integers(1, 6))
+    y_xor = np.array([0, 1, 1, 0])
+    ref_w, ref_b = ref["perceptron_train"](X2.copy(), y_xor.copy(), epochs=epochs)
+    w, b = _trained(student, X2, y_xor, f"perceptron_train on XOR, epochs={epochs}",
+                    epochs=epochs)
+    hint = ("XOR never converges: return the weights after exactly `epochs` passes "
+            "(the last ones, not the best ones seen).")
+    expect_close(f"w after {epochs} epochs on XOR", w, ref_w, hint=hint)
+    expect_close(f"b after {epochs} epochs on XOR", b, ref_b, hint=hint)
 
 
 @hidden_check(A, "xor_net")
 def xor_net(student, ref, rng):
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     order = rng.permutation(4)
-    got = call(student.xor_net, X[order])
+    got = _call_unchanged(student.xor_net, X[order])
     expect_close("xor_net on the four XOR points", got, np.array([0.0, 1.0, 1.0, 0.0])[order],
                  hint="h = relu(X @ W + c) with W = [[1, 1], [1, 1]], c = [0, -1]; "
                       "output h @ w + b with w = [1, -2], b = 0.")
-    for n in (int(rng.integers(5, 20)), 1):
-        Xr = rng.normal(0.0, 2.0, size=(n, 2))
-        got = call(student.xor_net, Xr)
-        what = f"xor_net(X) for random X of shape {Xr.shape}"
-        expect_shape(what, got, (n,), hint="Return one number per sample, shape (N,).")
+    n = int(rng.integers(8, 20))
+    # Everywhere in the plane, and surely some points with x1 + x2 > 2 (negative outputs).
+    Xr = np.vstack([rng.uniform(-3, 3, size=(n, 2)), rng.uniform(1.2, 3, size=(2, 2))])
+    for Xc in (rng.permutation(Xr), Xr[:1]):
+        expected = ref["xor_net"](Xc.copy())
+        got = _call_unchanged(student.xor_net, Xc)
+        what = f"xor_net(X) for random X of shape {Xc.shape}"
+        expect_shape(what, got, (len(Xc),), hint="Return one number per sample, shape (N,).")
         expect_dtype(what, got, "f")
-        expect_close(what, got, ref["xor_net"](Xr),
-                     hint="The ReLU matters: away from the four corners, h = relu(X @ W + c)"
-                          " differs from X @ W + c.")
+        expect_close(what, got, expected,
+                     hint="Only the hidden layer has a ReLU; the output h @ w + b is linear "
+                          "(it is negative where x1 + x2 > 2).")

@@ -46,12 +46,13 @@ def _from_npy(text):
 def encode(value, *, on_other):
     """JSON-ready form of value; ``on_other(value)`` encodes anything else (or raises)."""
     import numpy as np
+    # numpy scalars first: np.float64 is also a Python float and must stay a numpy scalar.
+    if isinstance(value, np.generic) and np.asarray(value).dtype.kind in SAFE_KINDS:
+        return {"__np__": _npy(np.asarray(value))}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, np.ndarray) and value.dtype.kind in SAFE_KINDS:
         return {"__nd__": _npy(value)}
-    if isinstance(value, np.generic) and np.asarray(value).dtype.kind in SAFE_KINDS:
-        return {"__np__": _npy(np.asarray(value))}
     if isinstance(value, (list, tuple)):
         items = [encode(v, on_other=on_other) for v in value]
         return items if isinstance(value, list) else {"__tuple__": items}

@@ -4,9 +4,10 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
-from autograde.course import check_assignment, read_notebook, source_path
+from autograde.course import CourseError, check_assignment, read_notebook, source_path
 from autograde.release import nbgrader_env
 
 
@@ -23,7 +24,11 @@ def execute(assignment, timeout=120):
                             resources={"metadata": {"path": str(path.parent)}})
     env = nbgrader_env()
     start = time.perf_counter()
-    client.execute(env=env)
+    try:
+        client.execute(env=env)
+    except (CellExecutionError, CellTimeoutError) as exc:  # the file is left as it was
+        raise CourseError(f"{path} did not run to the end; nothing was written.\n"
+                          f"{str(exc)[-2500:]}") from None
     elapsed = time.perf_counter() - start
     # A print loop may arrive in several chunks, depending on timing: store it as one.
     nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})

@@ -182,7 +182,7 @@ def expect_shape(what, got, shape, hint=None):
         elif arr.ndim == _len(shape) + 1 and 1 in arr.shape:
             hints.append("There is an extra axis of length 1: flatten it or index the "
                          "right way (e.g. w of shape (D,) rather than (D, 1)).")
-        elif _sorted(arr.shape) == _sorted(shape) and arr.ndim == 2:
+        elif _sorted(arr.shape) == _sorted(shape) and arr.ndim == 2 and not hint:
             hints.append("The axes are swapped: check the order of the matrix product "
                          "(samples are rows: X @ W, not W @ X).")
         _fail([f"Wrong shape for {what}: expected {shape}, got {arr.shape}."], hints)
@@ -192,19 +192,20 @@ def expect_dtype(what, got, kind, hint=None):
     """Fail unless ``got`` is an array whose dtype kind is in ``kind`` ("f", "iu", "b")."""
     __tracebackhide__ = True
     _guard()
-    names = {"f": "float", "i": "integer", "u": "unsigned integer", "b": "boolean"}
+    names = {"f": "a float", "i": "an integer", "iu": "an integer", "u": "an unsigned integer",
+             "b": "a boolean"}
     if not _isinstance(got, (_ndarray, _generic)):
         _fail([f"{what} should be a numpy array, got {_type(got).__name__}."],
               [hint, "Build the result with numpy operations on whole arrays "
                      "(or convert it with np.array) rather than a Python list."])
     arr = _asarray(got)
     if arr.dtype.kind not in kind:
-        wanted = " or ".join(names.get(k, k) for k in kind)
+        wanted = names.get(kind) or " or ".join(names.get(k, k) for k in kind)
         hints = [hint]
         if arr.dtype.kind == "b":
             hints.append("A comparison such as z > 0 gives booleans: convert with "
                          ".astype(float) (or .astype(int) for labels).")
-        _fail([f"{what} should be a {wanted} array, got dtype {arr.dtype}."], hints)
+        _fail([f"{what} should be {wanted} array, got dtype {arr.dtype}."], hints)
 
 
 def expect_finite(what, got, hint=None):

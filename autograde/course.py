@@ -119,9 +119,11 @@ def reference(assignment):
 
     Runs the notebook's setup cells and solution cells (never its experiments or tests).
     """
+    from autograde.given import given_module
     nb = source_notebook(assignment)
     namespace = {"__name__": f"reference_{assignment}"}
-    for cell in code_cells(nb):
-        if cell.role in ("setup", "solution"):
-            exec(compile(cell.source, f"<{assignment}:{cell.grade_id}>", "exec"), namespace)
+    with given_module(assignment):
+        for cell in code_cells(nb):
+            if cell.role in ("setup", "solution"):
+                exec(compile(cell.source, f"<{assignment}:{cell.grade_id}>", "exec"), namespace)
     return namespace

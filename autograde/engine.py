@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograde import sandbox as wire
-from autograde.course import (ROOT, STATE, CourseError, code_cells, exercise_names,
-                              graded_cells, read_notebook, source_notebook)
+from autograde.course import (ROOT, SOLUTIONS, STATE, CourseError, code_cells,
+                              exercise_names, graded_cells, read_notebook, source_notebook)
+from autograde.given import GIVEN_FILE, given_module
 
 SANDBOX_SCRIPT = wire.__file__
 # Exceptions and warnings from the sandbox are re-raised here as the same builtin type.
@@ -55,8 +56,9 @@ class Limits:
 class Sandbox:
     """A running sandboxed process holding one student's notebook namespace."""
 
-    def __init__(self, limits=None, denied=()):
+    def __init__(self, limits=None, denied=(), files=()):
         self.limits = limits or Limits()
+        self.files = list(files)  # copied into the working directory (given code)
         self.denied = [os.path.realpath(p) for p in (ROOT, STATE, *denied)]
         self.tampered = []
         self.proc = None
@@ -64,6 +66,8 @@ class Sandbox:
     def start(self):
         import mlkit
         self.workdir = tempfile.mkdtemp(prefix="grade-")
+        for path in self.files:
+            shutil.copy(path, self.workdir)
         child_r, self._w = os.pipe()
         self._r, child_w = os.pipe()
         prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
@@ -140,15 +144,20 @@ class Sandbox:
 class Remote:
     """A student's function (or object) in the sandbox, called like a local one."""
 
-    def __init__(self, sandbox, target, name):
+    def __init__(self, sandbox, target, name, disable=()):
         self._sandbox, self._target, self.__name__ = sandbox, target, name
+        self._disable = list(disable)
+
+    def without(self, *paths):
+        """This function, called with the given functions made unavailable."""
+        return Remote(self._sandbox, self._target, self.__name__, [*self._disable, *paths])
 
     def __repr__(self):
         return f"<student's {self.__name__}>"
 
     def __call__(self, *args, **kwargs):
         answer = self._sandbox.request(
-            {"op": "call", "target": self._target,
+            {"op": "call", "target": self._target, "disable": self._disable,
              "args": wire.encode(list(args), on_other=_outgoing),
              "kwargs": wire.encode(kwargs, on_other=_outgoing)},
             self._sandbox.limits.call_seconds + 5)
@@ -308,7 +317,8 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
         submitted_nb = read_notebook(submitted_path)
     except CourseError as exc:
         return all_rows("error", str(exc))
-    session = _Session(student_cells(source_nb, submitted_nb), exercise_names(assignment),
+    session = _Session(assignment, student_cells(source_nb, submitted_nb),
+                       exercise_names(assignment),
                        [c for c in code_cells(source_nb) if c.role == "setup"],
                        seed, limits or Limits(), denied)
     results = []
@@ -347,8 +357,8 @@ class _Session:
 
     MAX_STARTS = 6
 
-    def __init__(self, cells, names, setup, seed, limits, denied):
-        self.cells, self.names, self.setup = cells, names, setup
+    def __init__(self, assignment, cells, names, setup, seed, limits, denied):
+        self.assignment, self.cells, self.names, self.setup = assignment, cells, names, setup
         self.seed, self.limits, self.denied = seed, limits, denied
         self.skipped, self.notes, self.tampered = set(), [], []
         self.sandbox, self._namespace, self.starts = None, None, 0
@@ -364,7 +374,9 @@ class _Session:
         if self.starts >= self.MAX_STARTS:
             raise SandboxCrashed(f"it crashed the process {self.starts} times")
         self.starts += 1
-        self.sandbox = Sandbox(self.limits, self.denied).start()
+        given = SOLUTIONS / self.assignment / GIVEN_FILE
+        self.sandbox = Sandbox(self.limits, self.denied,
+                               [given] if given.exists() else []).start()
         errors, callables = [], []
         deadline = time.monotonic() + self.limits.exec_seconds
         for cell_id, source in self.cells:
@@ -394,7 +406,8 @@ class _Session:
     def _trusted_namespace(self, errors, callables):
         namespace = {"__name__": "__main__", "__grading_seed__": self.seed,
                      "__cell_errors__": errors}
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), \
+                given_module(self.assignment):
             warnings.simplefilter("ignore")
             for cell in self.setup:
                 exec(compile(cell.source, f"<setup {cell.grade_id}>", "exec"), namespace)
@@ -425,7 +438,8 @@ def run_tests_locally(assignment, functions, *, seed="local", cells=None):
     source_nb = source_notebook(assignment)
     namespace = {"__name__": "__main__", "__grading_seed__": seed}
     ref = reference(assignment)
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), \
+            given_module(assignment):
         warnings.simplefilter("ignore")
         for cell in (c for c in code_cells(source_nb) if c.role == "setup"):
             exec(compile(cell.source, f"<setup {cell.grade_id}>", "exec"), namespace)

@@ -8,6 +8,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from autograde.course import CourseError, check_assignment, read_notebook, source_path
+from autograde.given import write_given
 from autograde.release import nbgrader_env
 
 
@@ -18,6 +19,7 @@ def execute(assignment, timeout=120):
     off (MLKIT_PROGRESS=0, MLKIT_LIVE=0), and no timing metadata is recorded.
     """
     check_assignment(assignment)
+    write_given(assignment)
     path = source_path(assignment)
     nb = read_notebook(path)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,

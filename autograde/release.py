@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograde.course import LECTURES, ROOT, STATE, CourseError, check_assignment
+from autograde.course import LECTURES, ROOT, SOLUTIONS, STATE, CourseError, check_assignment
+from autograde.given import GIVEN_FILE, build_given, write_given
 
 CONFIG = Path(__file__).with_name("nbgrader_config.py")
 
@@ -39,6 +40,7 @@ def nbgrader(*args, capture=True):
 def generate(assignment, release_dir):
     """Write the student version of one assignment into release_dir/<assignment>/."""
     check_assignment(assignment)
+    write_given(assignment)  # nbgrader copies it with the notebook
     nbgrader("generate_assignment", assignment, "--force",
              f"--CourseDirectory.release_directory={release_dir}")
     return Path(release_dir) / assignment
@@ -56,7 +58,11 @@ def release(assignment):
 
 
 def out_of_sync(assignment):
-    """Files of lectures/<assignment> that differ from a fresh release ([] when in sync)."""
+    """Files of lectures/<assignment> (and the given code in solutions/) that differ from a
+    fresh release ([] when in sync)."""
+    given, expected = SOLUTIONS / assignment / GIVEN_FILE, build_given(assignment)
+    if (given.read_text() if given.exists() else None) != expected:
+        return [str(given.relative_to(ROOT))]
     STATE.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=STATE) as tmp:
         built = generate(assignment, tmp)

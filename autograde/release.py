@@ -26,7 +26,6 @@ def nbgrader_env():
 
 def nbgrader(*args, capture=True):
     """Run an nbgrader command with the course configuration; CourseError if it fails."""
-    STATE.mkdir(exist_ok=True)
     # nbgrader reads nbgrader_config.py from its working directory: ours is in autograde/.
     cmd = [sys.executable, "-m", "nbgrader", *args]
     proc = subprocess.run(cmd, cwd=CONFIG.parent, env=nbgrader_env(), text=True,
@@ -40,9 +39,13 @@ def nbgrader(*args, capture=True):
 def generate(assignment, release_dir):
     """Write the student version of one assignment into release_dir/<assignment>/."""
     check_assignment(assignment)
+    STATE.mkdir(exist_ok=True)
     write_given(assignment)  # nbgrader copies it with the notebook
-    nbgrader("generate_assignment", assignment, "--force",
-             f"--CourseDirectory.release_directory={release_dir}")
+    # A throwaway gradebook per run: releases never share (or lock) a database.
+    with tempfile.TemporaryDirectory(dir=STATE) as db:
+        nbgrader("generate_assignment", assignment, "--force",
+                 f"--CourseDirectory.release_directory={release_dir}",
+                 f"--CourseDirectory.db_url=sqlite:///{db}/gradebook.db")
     return Path(release_dir) / assignment
 
 

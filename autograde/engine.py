@@ -221,7 +221,9 @@ def _write_back(arg, after, sandbox):
     """Mirror the student's in-place changes to an argument (arrays, dicts of arrays)."""
     if not after:
         return
-    if isinstance(arg, np.ndarray) and "value" in after:
+    if isinstance(arg, np.random.Generator) and "rng_state" in after:
+        arg.bit_generator.state = after["rng_state"]
+    elif isinstance(arg, np.ndarray) and "value" in after:
         new = _incoming(after["value"], sandbox)
         if isinstance(new, np.ndarray) and new.shape == arg.shape:
             np.copyto(arg, new, casting="unsafe")

@@ -58,6 +58,8 @@ def encode(value, *, on_other):
         return items if isinstance(value, list) else {"__tuple__": items}
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {"__dict__": [[k, encode(v, on_other=on_other)] for k, v in value.items()]}
+    if isinstance(value, np.random.Generator):  # travels as its state: same draws there
+        return {"__rng__": value.bit_generator.state}
     return on_other(value)
 
 
@@ -75,7 +77,16 @@ def decode(obj, *, on_other):
         return tuple(decode(v, on_other=on_other) for v in obj["__tuple__"])
     if "__dict__" in obj:
         return {k: decode(v, on_other=on_other) for k, v in obj["__dict__"]}
+    if "__rng__" in obj:
+        return _generator(obj["__rng__"])
     return on_other(obj)
+
+
+def _generator(state):
+    import numpy as np
+    bit_generator = getattr(np.random, state["bit_generator"])()
+    bit_generator.state = state
+    return np.random.Generator(bit_generator)
 
 
 def send(stream, message):
@@ -300,6 +311,8 @@ def _after(value, before, out):
     import numpy as np
     if isinstance(value, np.ndarray):
         return {"value": out(value), "same": id(value) == before}
+    if isinstance(value, np.random.Generator):  # its state moved on with the draws
+        return {"rng_state": value.bit_generator.state}
     if isinstance(value, dict) and isinstance(before, dict):
         return {"items": [[k, out(v), before.get(k) == id(v)] for k, v in value.items()
                           if isinstance(k, str)]}

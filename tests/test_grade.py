@@ -180,3 +180,25 @@ def test_feedback_pages_show_messages_but_no_hidden_code(graded, tmp_path):
     for path in paths:
         text = path.read_text()
         assert "run_hidden" not in text and "BEGIN HIDDEN" not in text
+
+
+def test_generators_and_in_place_updates_cross_the_sandbox():
+    """A seeded Generator reaches student code with its state, and comes back advanced;
+    arrays and dicts of arrays updated in place are updated here too."""
+    import numpy as np
+    from autograde.engine import Remote, Sandbox
+    code = ("def draw(rng, n):\n    return rng.normal(size=n)\n\n"
+            "def step(params, lr):\n    for k in params:\n        params[k] -= lr\n")
+    sandbox = Sandbox().start()
+    try:
+        sandbox.request({"op": "exec", "cells": [["c", code]]}, 30)
+        rng, mirror = np.random.default_rng(7), np.random.default_rng(7)
+        got = Remote(sandbox, {"name": "draw"}, "draw")(rng, 4)
+        assert (got == mirror.normal(size=4)).all()
+        assert rng.normal() == mirror.normal()  # advanced exactly as far as there
+        params = {"W1": np.ones((2, 2)), "b1": np.zeros(2)}
+        w1 = params["W1"]
+        Remote(sandbox, {"name": "step"}, "step")(params, 0.5)
+        assert params["W1"] is w1 and (w1 == 0.5).all() and (params["b1"] == -0.5).all()
+    finally:
+        sandbox.close()

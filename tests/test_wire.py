@@ -35,3 +35,11 @@ def test_containers_keep_their_kind():
 def test_object_arrays_are_not_sent_as_data():
     with pytest.raises(TypeError):
         roundtrip(np.array([object()], dtype=object))
+
+
+def test_a_generator_travels_as_its_state():
+    rng = np.random.default_rng(42)
+    rng.normal(size=3)
+    back = roundtrip(rng)
+    assert back is not rng
+    assert (back.normal(size=5) == rng.normal(size=5)).all()

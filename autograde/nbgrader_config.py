@@ -7,6 +7,9 @@ the same from here: ``cd autograde && nbgrader generate_assignment 01_neuron``.
 
 from pathlib import Path
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
 ROOT = Path(__file__).resolve().parent.parent
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
@@ -25,4 +28,5 @@ c.ClearSolutions.enforce_metadata = True
 
 # Students who delete a test cell still get it graded; hidden tests never reach feedback.
 c.OverwriteCells.add_missing_cells = True
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 c.Execute.timeout = 120

@@ -71,7 +71,13 @@ def run_hidden(name, namespace, *, seed=None, quiet=False):
         raise KeyError(f"no hidden check registered for {name!r}")
     assignment, check = _REGISTRY[name]
     rng = np.random.default_rng(grading_seed(namespace, name) if seed is None else seed)
-    check(Student(namespace), reference(assignment), rng)
+    try:
+        check(Student(namespace), reference(assignment), rng)
+    except AssertionError as exc:
+        # Re-raised from here: a traceback (e.g. in nbgrader feedback) shows the message,
+        # not the lines of the hidden check that raised it.
+        from mlkit.checks import CheckFailed
+        raise CheckFailed(str(exc), status=getattr(exc, "status", "failed")) from None
     if not quiet:
         print(f"✔ {name}: hidden checks passed.")
 

@@ -63,6 +63,7 @@ def release(assignment):
 def out_of_sync(assignment):
     """Files of lectures/<assignment> (and the given code in solutions/) that differ from a
     fresh release ([] when in sync)."""
+    check_assignment(assignment)
     given, expected = SOLUTIONS / assignment / GIVEN_FILE, build_given(assignment)
     if (given.read_text() if given.exists() else None) != expected:
         return [str(given.relative_to(ROOT))]

@@ -68,8 +68,9 @@ def graded(tmp_path_factory):
     (broken / "01_neuron.ipynb").write_text("{ this is not json")
     (root / "absent" / "01_neuron").mkdir(parents=True)
     out = tmp_path_factory.mktemp("out") / "grades.csv"
-    limits = Limits(exec_seconds=60, cell_seconds=4, call_seconds=3)
-    grade(root, out, jobs=2, salt="test", limits=limits, progress=lambda line: None)
+    limits = Limits(exec_seconds=120, cell_seconds=8, call_seconds=3)
+    grade(root, out, assignment_ids=["01_neuron"], jobs=2, salt="test", limits=limits,
+          progress=lambda line: None)
     with open(out, newline="") as f:
         rows = list(csv.DictReader(f))
     return {s: {r["cell"]: r for r in rows if r["student_id"] == s}
@@ -157,7 +158,8 @@ def test_broken_and_missing_notebooks_get_rows(graded):
 def test_same_submission_same_scores(graded, tmp_path):
     make_submission(tmp_path, "good")
     out = tmp_path / "again.csv"
-    grade(tmp_path, out, jobs=1, salt="test", progress=lambda line: None)
+    grade(tmp_path, out, assignment_ids=["01_neuron"], jobs=1, salt="test",
+          progress=lambda line: None)
     with open(out, newline="") as f:
         again = {r["cell"]: r["score"] for r in csv.DictReader(f)}
     assert again == {c: r["score"] for c, r in graded["good"].items()}

@@ -247,7 +247,9 @@ def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None
     with _errstate(all="ignore"):
         err = _abs(arr - exp)
         allowed = atol + rtol * _abs(exp)
-        ratio = _np_where(finite, err / allowed, _np_where(arr == exp, 0.0, _inf))
+        # err == 0 is a match even when allowed == 0 (atol=0 on an exact zero: 0/0).
+        ratio = _np_where(finite, _np_where(err == 0, 0.0, err / allowed),
+                          _np_where(arr == exp, 0.0, _inf))
     if not (ratio <= 1).all():
         worst = _unravel(int(ratio.argmax()), ratio.shape) if ratio.ndim else ()
         count = int((ratio > 1).sum())
@@ -297,8 +299,9 @@ _WARNING_HINTS = {
         "that exp only sees non-positive numbers (e.g. use exp(-|z|)).",
     "divide by zero encountered in log": "log(0) = -inf: clip the argument away from 0 or "
         "compute the log in a stable way (log-sum-exp, log1p).",
-    "invalid value encountered": "an operation such as inf - inf or 0 * inf produced nan: "
-        "look for overflow earlier in the formula.",
+    "invalid value encountered": "an operation such as 0/0, inf - inf or 0 * inf produced "
+        "nan: look for a division by a quantity that can be 0, or overflow earlier in the "
+        "formula.",
     "divide by zero": "a division by zero: check the denominators.",
 }
 

@@ -125,3 +125,9 @@ def test_checks_do_not_depend_on_numpy_comparison_functions():
             expect_close("x", np.array([1.0]), [2.0])
     finally:
         np.allclose = original
+
+
+def test_exact_zero_matches_with_zero_tolerance():
+    expect_close("x", np.array([0.0, 1.0]), [0.0, 1.0], rtol=0.0, atol=0.0)
+    assert "Wrong values" in message(expect_close, "x", np.array([1e-300]), [0.0],
+                                     rtol=0.0, atol=0.0)

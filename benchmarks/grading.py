@@ -45,16 +45,18 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "submitted"
         for k in range(args.submissions):
-            make_submission(root, f"student{k:03d}")
+            for a in assignments():
+                make_submission(root, f"student{k:03d}", a)
         start = time.perf_counter()
         rows = grade(root, Path(tmp) / "grades.csv", jobs=args.jobs, salt="bench",
                      progress=lambda line: None)
         elapsed = time.perf_counter() - start
     full = sum(r["status"] == "passed" for r in rows)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"grade: {args.submissions} submissions x {len(assignments())} assignment(s), "
-          f"{args.jobs} jobs: {elapsed:.1f} s ({elapsed / args.submissions:.2f} s per "
-          f"submission, {args.submissions * 60 / elapsed:.0f} per minute); "
+    n = args.submissions * len(assignments())
+    print(f"grade: {args.submissions} students x {len(assignments())} assignments, "
+          f"{args.jobs} jobs: {elapsed:.1f} s ({elapsed / n:.2f} s per notebook, "
+          f"{n * 60 / elapsed:.0f} notebooks per minute); "
           f"{full}/{len(rows)} cells passed; peak memory of one worker or sandbox "
           f"{peak:.0f} MiB")
 

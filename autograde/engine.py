@@ -113,7 +113,7 @@ class Sandbox:
             raise SandboxCrashed("the sandbox is not running")
         try:
             data = json.dumps(message).encode()
-            os.write(self._w, struct.pack(">Q", len(data)) + data)
+            self._write(struct.pack(">Q", len(data)) + data)
             size = struct.unpack(">Q", self._read(8, seconds))[0]
             if size > wire.MAX_MESSAGE:
                 raise SandboxCrashed("your function returned more data than allowed")
@@ -124,6 +124,11 @@ class Sandbox:
         self.tampered = sorted(set(self.tampered) | set(answer.get("tampered", [])))
         return answer
 
+    def _write(self, data):
+        view = memoryview(data)
+        while view:  # a pipe may take a large message in several writes
+            view = view[os.write(self._w, view):]
+
     def _read(self, size, seconds):
         deadline, chunks, got = time.monotonic() + seconds, [], 0
         while got < size:
@@ -132,8 +137,8 @@ class Sandbox:
                 self.close()
                 raise SandboxTimeout(f"no answer within {seconds:.0f} s")
             chunk = os.read(self._r, min(size - got, 1 << 20))
-            if not chunk:
-                code = self.proc.wait() if self.proc else None
+            if not chunk:  # the child exited (or its code closed the pipe: kill it)
+                code = self.proc.poll() if self.proc else None
                 self.close()
                 raise SandboxCrashed(f"the process running your code exited (code {code})")
             chunks.append(chunk)
@@ -268,8 +273,13 @@ MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)  # IPython magics and shell e
 def student_cells(source_nb, submitted_nb):
     """What runs in the sandbox: the submission's code, with locked cells from the source."""
     source = {c.grade_id: c for c in code_cells(source_nb)}
-    run = []
-    for cell in code_cells(submitted_nb):
+    submitted = code_cells(submitted_nb)
+    present = {c.grade_id for c in submitted}
+    # A deleted locked setup cell (imports, given code) is restored first, as nbgrader's
+    # add_missing_cells would.
+    run = [[c.grade_id, c.source] for c in source.values()
+           if c.role == "setup" and c.grade_id not in present]
+    for cell in submitted:
         original = source.get(cell.grade_id)
         if cell.role == "test" or (original is not None and original.role == "test"):
             continue  # tests run from the instructor's copy, in the trusted process

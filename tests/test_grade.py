@@ -8,6 +8,7 @@ import csv
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from autograde.course import ROOT, read_notebook, source_path, graded_cells
@@ -21,6 +22,7 @@ MAX = sum(c.points for c in graded_cells(read_notebook(source_path("01_neuron"))
 WRONG_SIGMOID = "def sigmoid(z):\n    return np.tanh(z)\n\ndef sigmoid_grad(z):\n    return z\n"
 STUDENTS = {
     "good": {},
+    "deleted_setup": {},
     "unsolved": {"solved": False},
     "renamed": {},
     "tamper": {"replace": {"sigmoid": WRONG_SIGMOID},
@@ -63,6 +65,12 @@ def graded(tmp_path_factory):
         path = make_submission(root, student, **options)
         if student == "renamed":
             path.rename(path.with_name("01_neuron-Copy1.ipynb"))
+        if student == "deleted_setup":  # also every test cell: they are graded anyway
+            nb = nbformat.read(str(path), as_version=4)
+            nb.cells = [c for c in nb.cells
+                        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "setup"
+                        and not c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+            nbformat.write(nb, str(path))
     broken = root / "broken" / "01_neuron"
     broken.mkdir(parents=True)
     (broken / "01_neuron.ipynb").write_text("{ this is not json")
@@ -97,6 +105,10 @@ def test_correct_submission_gets_full_marks(graded):
 def test_unsolved_release_gets_zero_with_an_actionable_message(graded):
     assert total(graded["unsolved"]) == 0
     assert "not implemented yet" in graded["unsolved"]["test_sigmoid_visible"]["message"]
+
+
+def test_deleted_setup_and_test_cells_are_restored(graded):
+    assert total(graded["deleted_setup"]) == MAX
 
 
 def test_renamed_notebook_is_still_graded_and_noted(graded):

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from autograde.course import CourseError, assignments
+from autograde.engine import Limits
 
 
 def _ids(args):
@@ -46,9 +47,10 @@ def cmd_validate(args):
 
 
 def cmd_grade(args):
-    from autograde.engine import Limits
     from autograde.grade import grade
-    limits = Limits(call_seconds=args.timeout, exec_seconds=args.notebook_timeout)
+    limits = Limits(**{k: v for k, v in (("call_seconds", args.timeout),
+                                         ("cell_seconds", args.cell_timeout),
+                                         ("exec_seconds", args.notebook_timeout)) if v})
     rows = grade(args.submitted, args.out, assignment_ids=args.assignment, jobs=args.jobs,
                  salt=args.salt, limits=limits)
     print(f"wrote {len(rows)} rows to {args.out}")
@@ -79,9 +81,13 @@ def main(argv=None):
     p.add_argument("--salt", default="",
                    help="secret mixed into each student's hidden-test seed (keep it private;"
                         " the same salt gives the same grades)")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per function call")
-    p.add_argument("--notebook-timeout", type=float, default=180.0,
-                   help="seconds to run a submission's code cells")
+    defaults = Limits()
+    p.add_argument("--timeout", type=float, help="seconds per call of a student function "
+                   f"(default {defaults.call_seconds:g})")
+    p.add_argument("--cell-timeout", type=float, help="seconds per code cell of a "
+                   f"submission (default {defaults.cell_seconds:g})")
+    p.add_argument("--notebook-timeout", type=float, help="seconds for all code cells of a "
+                   f"submission (default {defaults.exec_seconds:g})")
     p.set_defaults(fn=cmd_grade)
     args = parser.parse_args(argv)
     try:

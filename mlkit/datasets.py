@@ -377,7 +377,8 @@ def train_val_split(X, y, val_fraction=0.2, rng=None, stratify=True):
 
 MNIST_SUBSETS = ("5k", "full")
 
-# The packaged subset (see data/NOTICE.md and tools/make_mnist_5k.py (in the course repository)). Its checksum covers
+# The packaged subset (see data/NOTICE.md, and tools/make_mnist_5k.py in the course
+# repository). Its checksum covers
 # the decoded arrays, images.tobytes() + labels.tobytes(), not the .npz bytes: zip and zlib
 # details may differ between Python/zlib builds while the data stays the same.
 MNIST_5K_FILE = resources.files(__package__) / "data" / "mnist_5k.npz"
@@ -475,7 +476,7 @@ def _pixels(images, flatten):
 
 
 def _content_sha256(images, labels):
-    """SHA-256 of the decoded arrays (the same formula as tools/make_mnist_5k.py (in the course repository))."""
+    """SHA-256 of the decoded arrays (the same formula as the course's tools/make_mnist_5k.py)."""
     return hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()
 
 

@@ -3,7 +3,58 @@
 import numpy as np
 
 from mlkit.checks import (call, expect_close, expect_dtype, expect_finite, expect_shape,
-                          expect_unchanged)
+                          expect_true, expect_unchanged)
+
+
+def _snapshot(value):
+    """A copy of an array or a dict of arrays, to compare with after a call (else None)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: (v.copy() if isinstance(v, np.ndarray) else None) for k, v in value.items()}
+    return None
+
+
+def _check_same(name, fname, before, after):
+    """Fail if an array or a dict of arrays (params) differs from its snapshot."""
+    __tracebackhide__ = True
+    if isinstance(before, dict):
+        expect_true(isinstance(after, dict) and set(after) == set(before),
+                    f"{fname} changed the keys of its input {name}.",
+                    hint="Build a new dict for your results; don't add to or remove from "
+                         "the one passed in.")
+        for key, old in before.items():
+            if old is not None:
+                expect_unchanged(f'{name}["{key}"] (passed to {fname})', old, after[key])
+    elif before is not None:
+        expect_unchanged(f"{name} (passed to {fname})", before, after)
+
+
+def call_unchanged(fn, names, *args, **kwargs):
+    """mlkit.checks.call(fn, *args, **kwargs), then check that no array (or dict of arrays)
+    argument was modified; ``names`` name the positional arguments in messages."""
+    __tracebackhide__ = True
+    fname = getattr(fn, "__name__", "your function")
+    before = [_snapshot(a) for a in args]
+    kw_before = {k: _snapshot(v) for k, v in kwargs.items()}
+    got = call(fn, *args, **kwargs)
+    for name, old, new in zip(names, before, args):
+        _check_same(name, fname, old, new)
+    for key, old in kw_before.items():
+        _check_same(key, fname, old, kwargs[key])
+    return got
+
+
+def pair(result, what, names, hint=None):
+    """The two items of a result that must be a pair, e.g. (loss, grads), after checking."""
+    __tracebackhide__ = True
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        got = type(result).__name__
+        if isinstance(result, (tuple, list)):
+            got += f" of {len(result)} items"
+        expect_true(False, f"{what} should return a pair ({names[0]}, {names[1]}), got {got}.",
+                    hint=hint or f"End the function with `return {names[0]}, {names[1]}`.")
+    return result[0], result[1]
 
 
 def random_shapes(rng):

@@ -10,8 +10,9 @@ differences of the reference loss.
 import numpy as np
 
 from autograde.hidden import hidden_check
-from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_finite,
-                          expect_shape, expect_true, expect_unchanged)
+from autograde.hidden._cases import call_unchanged, pair
+from mlkit.checks import (CheckFailed, expect_close, expect_dtype, expect_finite,
+                          expect_shape, expect_true)
 
 A = "04_backprop"
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
@@ -22,52 +23,9 @@ GLOBAL_STATE = ("Take everything backward needs from the cache argument: values 
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def _snapshot(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in value.items()}
-    return None
-
-
-def _same(name, fname, before, after):
-    """Fail if an array or a dict of arrays (params) differs from its snapshot."""
-    __tracebackhide__ = True
-    if isinstance(before, dict):
-        expect_true(set(after) == set(before),
-                    f"{fname} changed the keys of its input {name}: "
-                    f"{sorted(before)} before, {sorted(after)} after.",
-                    hint="Build a new dict for your results; don't add to or remove from params.")
-        for key, old in before.items():
-            expect_unchanged(f'{name}["{key}"] (passed to {fname})', old, after[key])
-    elif before is not None:
-        expect_unchanged(f"{name} (passed to {fname})", before, after)
-
-
 def _call(fn, args, names, **kwargs):
-    """Call a student's function; check that no array (or dict of arrays) argument changed."""
     __tracebackhide__ = True
-    fname = getattr(fn, "__name__", "your function")
-    before = [_snapshot(a) for a in args]
-    kw_before = {k: _snapshot(v) for k, v in kwargs.items()}
-    got = call(fn, *args, **kwargs)
-    for name, old, new in zip(names, before, args):
-        _same(name, fname, old, new)
-    for key, old in kw_before.items():
-        _same(key, fname, old, kwargs[key])
-    return got
-
-
-def _pair(result, what, parts):
-    __tracebackhide__ = True
-    ok = isinstance(result, (tuple, list)) and len(result) == 2
-    if not ok:
-        got = type(result).__name__
-        if isinstance(result, (tuple, list)):
-            got += f" of {len(result)} items"
-        expect_true(False, f"{what} should return a pair {parts}, got {got}.",
-                    hint=f"End the function with `return {parts.strip('()')}`.")
-    return result[0], result[1]
+    return call_unchanged(fn, names, *args, **kwargs)
 
 
 def _sizes(rng):
@@ -92,8 +50,8 @@ def linear_forward(student, ref, rng):
         X, W, b = _linear_inputs(rng, n, d, m)
         expected = ref["linear_forward"](X.copy(), W.copy(), b.copy())[0]
         what = f"linear_forward(X, W, b) with X {X.shape}, W {W.shape}"
-        Z, _ = _pair(_call(student.linear_forward, (X, W, b), ("X", "W", "b")), what,
-                     "(Z, cache)")
+        Z, _ = pair(_call(student.linear_forward, (X, W, b), ("X", "W", "b")), what,
+                    ("Z", "cache"))
         expect_shape(f"Z from {what}", Z, (n, m),
                      hint="Z = X @ W + b has shape (N, D_out); W is (D_in, D_out).")
         expect_close(f"Z from {what}", Z, expected,
@@ -103,8 +61,8 @@ def linear_forward(student, ref, rng):
 def _linear_grads(student, X, W, b, dZ, what):
     """The student's (dX, dW, db) for dZ, from the cache of their own forward pass."""
     __tracebackhide__ = True
-    _, cache = _pair(_call(student.linear_forward, (X, W, b), ("X", "W", "b")),
-                     f"linear_forward(X, W, b) with X {X.shape}, W {W.shape}", "(Z, cache)")
+    _, cache = pair(_call(student.linear_forward, (X, W, b), ("X", "W", "b")),
+                    f"linear_forward(X, W, b) with X {X.shape}, W {W.shape}", ("Z", "cache"))
     grads = _call(student.linear_backward, (dZ, cache), ("dZ", "cache"))
     expect_true(isinstance(grads, (tuple, list)) and len(grads) == 3,
                 f"{what} should return a tuple (dX, dW, db), got {type(grads).__name__}"
@@ -146,10 +104,10 @@ def linear_backward(student, ref, rng):
     dZ = rng.normal(size=(n, m))
     _, rc = ref["linear_forward"](*(a.copy() for a in first))
     expected = ref["linear_backward"](dZ.copy(), rc)
-    _, cache1 = _pair(_call(student.linear_forward, first, ("X", "W", "b")),
-                      "linear_forward(X, W, b)", "(Z, cache)")
-    _pair(_call(student.linear_forward, second, ("X", "W", "b")), "linear_forward(X, W, b)",
-          "(Z, cache)")
+    _, cache1 = pair(_call(student.linear_forward, first, ("X", "W", "b")),
+                     "linear_forward(X, W, b)", ("Z", "cache"))
+    pair(_call(student.linear_forward, second, ("X", "W", "b")), "linear_forward(X, W, b)",
+         ("Z", "cache"))
     what = "linear_backward(dZ, cache1) called after a second linear_forward"
     got = _call(student.linear_backward, (dZ, cache1), ("dZ", "cache"))
     expect_true(isinstance(got, (tuple, list)) and len(got) == 3,
@@ -202,7 +160,7 @@ def _forward_check(act):
         for desc, Z in _activation_inputs(rng, act):
             expected = ref[fname](Z.copy())[0]
             what = f"{fname}(Z) for {desc}"
-            out, _ = _pair(_call(getattr(student, fname), (Z,), ("Z",)), what, "(A, cache)")
+            out, _ = pair(_call(getattr(student, fname), (Z,), ("Z",)), what, ("A", "cache"))
             expect_shape(f"A from {what}", out, Z.shape,
                          hint="An activation works element-wise: A has the shape of Z.")
             expect_dtype(f"A from {what}", out, "f")
@@ -237,8 +195,8 @@ def _backward_check(act):
             expected = ref[bname](dA.copy(), rc)
             local = ref[bname](np.ones_like(dA), ref[fname](Z.copy())[1])
             what = f"{bname}(dA, cache) for {desc}"
-            _, cache = _pair(_call(getattr(student, fname), (Z,), ("Z",)),
-                             f"{fname}(Z) for {desc}", "(A, cache)")
+            _, cache = pair(_call(getattr(student, fname), (Z,), ("Z",)),
+                            f"{fname}(Z) for {desc}", ("A", "cache"))
             got = _call(getattr(student, bname), (dA, cache), ("dA", "cache"))
             expect_shape(f"dZ from {what}", got, Z.shape,
                          hint="dZ has the shape of Z (and of dA): everything is element-wise.")
@@ -251,9 +209,9 @@ def _backward_check(act):
         Z1, Z2 = rng.normal(0.0, 3.0, size=shape), rng.normal(0.0, 3.0, size=shape)
         dA = rng.normal(size=shape)
         expected = ref[bname](dA.copy(), ref[fname](Z1.copy())[1])
-        _, cache1 = _pair(_call(getattr(student, fname), (Z1,), ("Z",)), f"{fname}(Z)",
-                          "(A, cache)")
-        _pair(_call(getattr(student, fname), (Z2,), ("Z",)), f"{fname}(Z)", "(A, cache)")
+        _, cache1 = pair(_call(getattr(student, fname), (Z1,), ("Z",)), f"{fname}(Z)",
+                         ("A", "cache"))
+        pair(_call(getattr(student, fname), (Z2,), ("Z",)), f"{fname}(Z)", ("A", "cache"))
         what = f"dZ from {bname}(dA, cache1) called after a second {fname}"
         expect_close(what, _call(getattr(student, bname), (dA, cache1), ("dA", "cache")),
                      expected, hint=GLOBAL_STATE)
@@ -318,8 +276,8 @@ def mlp_forward(student, ref, rng):
         expected = ref["mlp_forward"](_copy(params), X.copy(), activation=act)[0]
         desc = _describe(params, X, act)
         what = f"scores from mlp_forward for {desc}"
-        scores, _ = _pair(_call(student.mlp_forward, (params, X), ("params", "X"),
-                                activation=act), f"mlp_forward for {desc}", "(scores, caches)")
+        scores, _ = pair(_call(student.mlp_forward, (params, X), ("params", "X"),
+                                activation=act), f"mlp_forward for {desc}", ("scores", "caches"))
         expect_shape(what, scores, expected.shape, hint=FORWARD_HINT)
         hint = FORWARD_HINT
         if layers > 1 and np.allclose(np.asarray(scores, dtype=float),
@@ -330,8 +288,8 @@ def mlp_forward(student, ref, rng):
     # The default activation is ReLU.
     params, X, _ = _network(rng, 2)
     expected = ref["mlp_forward"](_copy(params), X.copy())[0]
-    scores, _ = _pair(_call(student.mlp_forward, (params, X), ("params", "X")),
-                      "mlp_forward(params, X)", "(scores, caches)")
+    scores, _ = pair(_call(student.mlp_forward, (params, X), ("params", "X")),
+                     "mlp_forward(params, X)", ("scores", "caches"))
     expect_close(f"scores from mlp_forward(params, X) with the default activation for "
                  f"{_describe(params, X, 'relu')}", scores, expected,
                  hint='The default must be activation="relu".')
@@ -375,9 +333,9 @@ def mlp_backward(student, ref, rng):
         ref_scores, ref_caches = ref["mlp_forward"](_copy(params), X.copy(), activation=act)
         dscores = rng.normal(size=ref_scores.shape)
         expected = ref["mlp_backward"](dscores.copy(), ref_caches)
-        scores, caches = _pair(_call(student.mlp_forward, (params, X), ("params", "X"),
-                                     activation=act), f"mlp_forward for {desc}",
-                               "(scores, caches)")
+        scores, caches = pair(_call(student.mlp_forward, (params, X), ("params", "X"),
+                                    activation=act),
+                              f"mlp_forward for {desc}", ("scores", "caches"))
         scores = np.asarray(scores, dtype=float)
         if scores.shape != ref_scores.shape or not np.allclose(scores, ref_scores, rtol=1e-6,
                                                                atol=1e-9):
@@ -396,10 +354,10 @@ def mlp_backward(student, ref, rng):
     ref_scores, ref_caches = ref["mlp_forward"](_copy(params), X1.copy(), activation=act)
     dscores = rng.normal(size=ref_scores.shape)
     expected = ref["mlp_backward"](dscores.copy(), ref_caches)
-    _, caches1 = _pair(_call(student.mlp_forward, (params, X1), ("params", "X"), activation=act),
-                       "mlp_forward", "(scores, caches)")
-    _pair(_call(student.mlp_forward, (params, X2), ("params", "X"), activation=act),
-          "mlp_forward", "(scores, caches)")
+    _, caches1 = pair(_call(student.mlp_forward, (params, X1), ("params", "X"),
+                            activation=act), "mlp_forward", ("scores", "caches"))
+    pair(_call(student.mlp_forward, (params, X2), ("params", "X"), activation=act),
+         "mlp_forward", ("scores", "caches"))
     grads = _call(student.mlp_backward, (dscores, caches1), ("dscores", "caches"))
     for _, what, got, want in _grads_ok(grads, params, expected, "mlp_backward(dscores, "
                                         "caches1) called after a second mlp_forward"):
@@ -470,7 +428,7 @@ def _numerical_grads(ref, params, X, y, act, reg, h=1e-5):
 def _student_loss(student, params, X, y, desc, **kwargs):
     __tracebackhide__ = True
     result = _call(student.mlp_loss, (params, X, y), ("params", "X", "y"), **kwargs)
-    loss, grads = _pair(result, f"mlp_loss for {desc}", "(loss, grads)")
+    loss, grads = pair(result, f"mlp_loss for {desc}", ("loss", "grads"))
     expect_shape(f"loss from mlp_loss for {desc}", loss, (),
                  hint="The loss is one number: the mean over the batch plus the penalty.")
     expect_finite(f"loss from mlp_loss for {desc}", loss,

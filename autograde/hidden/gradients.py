@@ -10,6 +10,7 @@ fixes the order of the draws, so a correct implementation gives the reference's 
 import numpy as np
 
 from autograde.hidden import hidden_check, without
+from autograde.hidden._cases import pair
 from mlkit import testfns
 from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_finite,
                           expect_shape, expect_true, expect_unchanged)
@@ -34,15 +35,6 @@ def _kind(value):
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} items"
     return "None" if value is None else f"a {type(value).__name__}"
-
-
-def _pair(result, what, names, hint=None):
-    """The two items of a returned pair, after checking that it is one."""
-    __tracebackhide__ = True
-    expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
-                f"{what} should return a pair ({names[0]}, {names[1]}), got {_kind(result)}.",
-                hint=hint or f"End the function with `return {names[0]}, {names[1]}`.")
-    return result
 
 
 def _number(what, value, hint=None):
@@ -311,7 +303,7 @@ def _softmax_case(fn, ref, W, X, y, reg, label):
     out = call(fn, W, X, y, reg=reg)
     for name, old, new in zip(("W", "X", "y"), before, (W, X, y)):
         expect_unchanged(name, old, new)
-    loss, dW = _pair(out, what, ("loss", "dW"))
+    loss, dW = pair(out, what, ("loss", "dW"))
     loss = _number(f"loss from {what}", loss, hint="The loss is a single number: the mean over "
                    "the samples plus the penalty.")
     extreme = "scores" in label
@@ -411,7 +403,7 @@ def random_search(student, ref, rng):
         ref_W, ref_loss = ref["random_search"](f, shape, trials, np.random.default_rng(seed),
                                                **kwargs)
         out = call(student.random_search, f, shape, trials, np.random.default_rng(seed), **kwargs)
-        best_W, best_loss = _pair(out, what, ("best_W", "best_loss"))
+        best_W, best_loss = pair(out, what, ("best_W", "best_loss"))
         expect_shape(f"best_W from {what}", best_W, shape,
                      hint="best_W is one trial: an array of the given shape.")
         best_loss = _number(f"best_loss from {what}", best_loss)
@@ -467,7 +459,7 @@ def random_local_search(student, ref, rng):
         before = W0.copy()
         out = call(student.random_local_search, f, W0, iters, step, np.random.default_rng(seed))
         expect_unchanged("W0", before, W0)
-        W, loss = _pair(out, what, ("W", "loss"))
+        W, loss = pair(out, what, ("W", "loss"))
         expect_shape(f"W from {what}", W, W0.shape)
         loss = _number(f"loss from {what}", loss)
         W = np.asarray(W, dtype=float)
@@ -549,7 +541,7 @@ def gradient_descent(student, ref, rng):
         before = W0.copy()
         out = call(student.gradient_descent, f, W0, lr, iters)
         expect_unchanged("W0", before, W0)
-        W, losses = _pair(out, what, ("W", "losses"))
+        W, losses = pair(out, what, ("W", "losses"))
         expect_shape(f"W from {what}", W, W0.shape)
         expect_shape(f"losses from {what}", losses, (iters,),
                      hint="One loss per update, losses[i] the loss before update i: "

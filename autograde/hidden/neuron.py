@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograde.hidden import hidden_check
-from autograde.hidden._cases import check_elementwise
+from autograde.hidden._cases import call_unchanged, check_elementwise
 from mlkit.checks import (call, expect_close, expect_dtype, expect_equal, expect_shape,
                           expect_true, expect_unchanged)
 
@@ -62,22 +62,22 @@ def neuron(student, ref, rng):
     w, b = _weights(rng, d)
     for g, gname in ((np.tanh, "np.tanh"), (np.positive, "the identity")):
         expected = ref["neuron"](X.copy(), w.copy(), b, g=g)
-        got = _call_unchanged(student.neuron, X, w, b, g=g)
+        got = call_unchanged(student.neuron, ("X", "w", "b"), X, w, b, g=g)
         what = f"neuron(X, w, b, g={gname}) for X of shape {X.shape}"
         expect_shape(what, got, (n,), hint="One output per sample: X @ w has shape (N,).")
         expect_close(what, got, expected,
                      hint="z = x @ w + b, then g(z); check the bias is added before g.")
-    got = _call_unchanged(student.neuron, X[0].copy(), w, b, g=np.tanh)
+    got = call_unchanged(student.neuron, ("X", "w", "b"), X[0].copy(), w, b, g=np.tanh)
     expect_shape("neuron(x, w, b) for a single x of shape (D,)", got, (),
                  hint="For one sample x (D,), x @ w is a number: return g of that number.")
     expect_close("neuron(x, w, b, g=np.tanh) for a single x", got, np.tanh(X[0] @ w + b))
     expect_close("neuron(X, w, b) with the default g",
-                 _call_unchanged(student.neuron, X, w, b),
-                 _call_unchanged(student.neuron, X, w, b, g=student.sigmoid),
+                 call_unchanged(student.neuron, ("X", "w", "b"), X, w, b),
+                 call_unchanged(student.neuron, ("X", "w", "b"), X, w, b, g=student.sigmoid),
                  hint="The default activation must be sigmoid: def neuron(x, w, b, g=sigmoid).")
     x1 = rng.normal(size=(1, d))
     expect_shape("neuron(X, w, b) for a batch of one sample",
-                 _call_unchanged(student.neuron, x1, w, b, g=np.tanh), (1,))
+                 call_unchanged(student.neuron, ("X", "w", "b"), x1, w, b, g=np.tanh), (1,))
 
 
 @hidden_check(A, "dense")
@@ -90,26 +90,16 @@ def dense(student, ref, rng):
         for g, gname in ((np.positive, "the identity"), (np.tanh, "np.tanh")):
             what = f"dense(X, W, b, g={gname}) with X {X.shape}, W {W.shape}"
             expected = ref["dense"](X.copy(), W.copy(), b.copy(), g=g)
-            got = _call_unchanged(student.dense, X, W, b, g=g)
+            got = call_unchanged(student.dense, ("X", "W", "b"), X, W, b, g=g)
             expect_shape(what, got, (n, d_out),
                          hint="Z = X @ W + b has shape (N, D_out); W is (D_in, D_out).")
             expect_close(what, got, expected,
                          hint="Z = X @ W + b, with b added to every row, then g(Z).")
-    expect_close("dense(X, W, b) with the default g", _call_unchanged(student.dense, X, W, b),
-                 _call_unchanged(student.dense, X, W, b, g=student.sigmoid),
+    names = ("X", "W", "b")
+    expect_close("dense(X, W, b) with the default g",
+                 call_unchanged(student.dense, names, X, W, b),
+                 call_unchanged(student.dense, names, X, W, b, g=student.sigmoid),
                  hint="The default activation must be sigmoid.")
-
-
-def _call_unchanged(fn, *args, **kwargs):
-    """Call a student's function and check it left every array argument as it was."""
-    __tracebackhide__ = True
-    names = ("X", "w", "b", "y", "W")
-    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
-    got = call(fn, *args, **kwargs)
-    for i, (old, new) in enumerate(zip(before, args)):
-        if old is not None:
-            expect_unchanged(names[i] if i < len(names) else f"argument {i + 1}", old, new)
-    return got
 
 
 @hidden_check(A, "perceptron_predict")
@@ -120,7 +110,7 @@ def perceptron_predict(student, ref, rng):
     X[0] = 0.0  # X @ w + b == b exactly: b = 0 is the boundary, which belongs to class 0
     for b in (0.0, float(rng.integers(-2, 3)) + 0.5, 1e-20):
         expected = ref["perceptron_predict"](X, w, b)
-        got = _call_unchanged(student.perceptron_predict, X, w, b)
+        got = call_unchanged(student.perceptron_predict, ("X", "w", "b"), X, w, b)
         what = f"perceptron_predict(X, w, b) for X of shape {X.shape}"
         expect_shape(what, got, (n,))
         expect_dtype(what, got, "iu", hint="Return integer labels, e.g. (z > 0).astype(int).")
@@ -159,7 +149,7 @@ def _unseparable(rng, n, d):
 def _trained(student, X, y, what, **kwargs):
     """(w, b) from the student's perceptron_train, with their types checked first."""
     before_y = y.copy()
-    result = _call_unchanged(student.perceptron_train, X, y, **kwargs)
+    result = call_unchanged(student.perceptron_train, ("X", "y"), X, y, **kwargs)
     expect_unchanged("y", before_y, y)
     expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
                 f"perceptron_train should return a pair (w, b), got {type(result).__name__}.",
@@ -219,7 +209,7 @@ def perceptron_train(student, ref, rng):
 def xor_net(student, ref, rng):
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     order = rng.permutation(4)
-    got = _call_unchanged(student.xor_net, X[order])
+    got = call_unchanged(student.xor_net, ("X",), X[order])
     expect_close("xor_net on the four XOR points", got, np.array([0.0, 1.0, 1.0, 0.0])[order],
                  hint="h = relu(X @ W + c) with W = [[1, 1], [1, 1]], c = [0, -1]; "
                       "output h @ w + b with w = [1, -2], b = 0.")
@@ -228,7 +218,7 @@ def xor_net(student, ref, rng):
     Xr = np.vstack([rng.uniform(-3, 3, size=(n, 2)), rng.uniform(1.2, 3, size=(2, 2))])
     for Xc in (rng.permutation(Xr), Xr[:1]):
         expected = ref["xor_net"](Xc.copy())
-        got = _call_unchanged(student.xor_net, Xc)
+        got = call_unchanged(student.xor_net, ("X",), Xc)
         what = f"xor_net(X) for random X of shape {Xc.shape}"
         expect_shape(what, got, (len(Xc),), hint="Return one number per sample, shape (N,).")
         expect_dtype(what, got, "f")

@@ -3,8 +3,9 @@
 import numpy as np
 
 from autograde.hidden import hidden_check
-from mlkit.checks import (call, expect_close, expect_dtype, expect_equal, expect_finite,
-                          expect_shape, expect_true, expect_unchanged)
+from autograde.hidden._cases import call_unchanged, pair
+from mlkit.checks import (expect_close, expect_dtype, expect_equal, expect_finite,
+                          expect_shape, expect_true)
 
 A = "02_softmax_losses"
 
@@ -20,51 +21,6 @@ SCALAR = "Return a single number (the mean over the batch), e.g. float(np.mean(.
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-def _snapshot(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {k: _snapshot(v) for k, v in value.items()}
-    return None
-
-
-def _check_same(name, before, after):
-    __tracebackhide__ = True
-    if isinstance(before, dict):
-        expect_true(isinstance(after, dict) and list(after) == list(before),
-                    f"Your function changed its input {name}: keys added or removed.",
-                    hint="Build a new dict for the result instead of changing the one passed in.")
-        for key, old in before.items():
-            if old is not None:
-                expect_unchanged(f'{name}["{key}"]', old, after[key])
-    elif before is not None:
-        expect_unchanged(name, before, after)
-
-
-def _call(fn, names, *args, **kwargs):
-    """Call a student's function; check afterwards that no argument was modified."""
-    __tracebackhide__ = True
-    before = [_snapshot(a) for a in args]
-    kw_before = {k: _snapshot(v) for k, v in kwargs.items()}
-    got = call(fn, *args, **kwargs)
-    for name, old, new in zip(names, before, args):
-        _check_same(name, old, new)
-    for key, old in kw_before.items():
-        _check_same(key, old, kwargs[key])
-    return got
-
-
-def _pair(what, out, first, second):
-    """(first, second) from a function that must return a pair."""
-    __tracebackhide__ = True
-    expect_true(isinstance(out, (tuple, list)) and len(out) == 2,
-                f"{what} should return a pair ({first}, {second}), got "
-                f"{type(out).__name__}" + (f" of length {len(out)}"
-                                           if isinstance(out, (tuple, list)) else "") + ".",
-                hint=f"End the function with `return {first}, {second}`.")
-    return out[0], out[1]
-
 
 def _scalar(what, value):
     __tracebackhide__ = True
@@ -106,7 +62,7 @@ def _numerical_grad(fn, names, x, *rest, h=1e-5):
         for step in (h, -h):
             xp = x.copy()
             xp[idx] += step
-            out = _call(fn, names, xp, *rest)
+            out = call_unchanged(fn, names, xp, *rest)
             first = out[0] if isinstance(out, (tuple, list)) else out
             values.append(_scalar(f"the loss of {getattr(fn, '__name__', 'your function')}",
                                   first))
@@ -143,7 +99,7 @@ def _softmax_family(student, ref, rng, name):
     for shape in _batch_shapes(rng):
         Z = rng.normal(0.0, 3.0, size=shape)
         expected = reference(Z.copy())
-        got = _call(fn, ["Z"], Z)
+        got = call_unchanged(fn, ["Z"], Z)
         what = f"{name}(Z) for Z of shape {shape}"
         hint = ("A 1-D z is one sample: use axis=-1 (not axis=1) so that it works too."
                 if len(shape) == 1 else AXIS)
@@ -155,18 +111,19 @@ def _softmax_family(student, ref, rng, name):
 
     Zi = rng.integers(-5, 6, size=(int(rng.integers(2, 6)), int(rng.integers(3, 7))))
     expected = reference(Zi.copy())
-    expect_close(f"{name}(Z) for an integer array Z", _call(fn, ["Z"], Zi), expected, **tol)
+    expect_close(f"{name}(Z) for an integer array Z", call_unchanged(fn, ["Z"], Zi), expected,
+                 **tol)
 
     Z = _extreme_logits(rng)
     what = f"{name}(Z) for Z of shape {Z.shape} with |Z| up to 1e4"
-    got = _call(fn, ["Z"], Z)
+    got = call_unchanged(fn, ["Z"], Z)
     expect_shape(what, got, Z.shape)
     expect_finite(what, got, hint=LOG_STABLE if log else STABLE)
     expect_close(what, got, reference(Z.copy()), **tol, hint=LOG_STABLE if log else STABLE)
     z = rng.permutation(np.array([1e4, 1e4 - 1.0, -1e4, 0.0]))
     expected = reference(z.copy())
-    expect_close(f"{name}(z) for a 1-D z with |z| up to 1e4", _call(fn, ["z"], z), expected,
-                 **tol, hint=LOG_STABLE if log else STABLE)
+    expect_close(f"{name}(z) for a 1-D z with |z| up to 1e4", call_unchanged(fn, ["z"], z),
+                 expected, **tol, hint=LOG_STABLE if log else STABLE)
 
     n, k = _two_sizes(rng, 3, 8)
     Z = rng.normal(0.0, 3.0, size=(n, k))
@@ -174,7 +131,7 @@ def _softmax_family(student, ref, rng, name):
     Zc = Z + c
     expected = reference(Zc.copy())
     expect_close(f"{name}(Z + c) with a different constant c added to each row of Z "
-                 f"(shape {Z.shape})", _call(fn, ["Z"], Zc), expected, **tol,
+                 f"(shape {Z.shape})", call_unchanged(fn, ["Z"], Zc), expected, **tol,
                  hint="Adding a constant to a row must not change its softmax: subtract that "
                       "row's maximum (a column vector, keepdims=True) before np.exp.")
 
@@ -197,7 +154,7 @@ def softmax_jacobian(student, ref, rng):
                      (int(rng.integers(3, 7)), 6.0)):
         z = rng.normal(0.0, scale, size=k)
         expected = ref["softmax_jacobian"](z.copy())
-        got = _call(student.softmax_jacobian, ["z"], z)
+        got = call_unchanged(student.softmax_jacobian, ["z"], z)
         what = f"softmax_jacobian(z) for z of shape ({k},)"
         expect_shape(what, got, (k, k), hint="One row and one column per class: (K, K).")
         expect_dtype(what, got, "f")
@@ -217,8 +174,9 @@ def softmax_jacobian(student, ref, rng):
         e[j] = h
         numeric[:, j] = (ref["softmax"](z + e) - ref["softmax"](z - e)) / (2 * h)
     expect_close(f"softmax_jacobian(z) for z of shape ({k},) against finite differences of "
-                 "softmax", _call(student.softmax_jacobian, ["z"], z), numeric, rtol=1e-5,
-                 atol=1e-8, hint="J[i, j] is the derivative of softmax(z)[i] with respect to z[j].")
+                 "softmax", call_unchanged(student.softmax_jacobian, ["z"], z), numeric,
+                 rtol=1e-5, atol=1e-8,
+                 hint="J[i, j] is the derivative of softmax(z)[i] with respect to z[j].")
 
 
 # --- one_hot --------------------------------------------------------------------------------
@@ -234,7 +192,7 @@ def one_hot(student, ref, rng):
              (rng.integers(0, k, size=n).astype(np.int32), k)]
     for y, num_classes in cases:
         expected = ref["one_hot"](y.copy(), num_classes)
-        got = _call(student.one_hot, ["y"], y, num_classes)
+        got = call_unchanged(student.one_hot, ["y"], y, num_classes)
         what = f"one_hot(y, {num_classes}) for y of shape {y.shape}"
         expect_shape(what, got, (len(y), num_classes),
                      hint="The result has one row per label and num_classes columns (use "
@@ -263,7 +221,7 @@ def mse_loss(student, ref, rng):
         Y_hat, Y = rng.normal(size=shape), rng.normal(size=shape)
         expected = ref["mse_loss"](Y_hat.copy(), Y.copy())
         what = f"mse_loss(Y_hat, Y) for Y_hat of shape {shape}"
-        got = _scalar(what, _call(student.mse_loss, ["Y_hat", "Y"], Y_hat, Y))
+        got = _scalar(what, call_unchanged(student.mse_loss, ["Y_hat", "Y"], Y_hat, Y))
         expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=shape[0], hint=MSE_HINT)
 
 
@@ -273,7 +231,7 @@ def mse_grad(student, ref, rng):
         Y_hat, Y = rng.normal(size=shape), rng.normal(size=shape)
         expected = ref["mse_grad"](Y_hat.copy(), Y.copy())
         what = f"mse_grad(Y_hat, Y) for Y_hat of shape {shape}"
-        got = _call(student.mse_grad, ["Y_hat", "Y"], Y_hat, Y)
+        got = call_unchanged(student.mse_grad, ["Y_hat", "Y"], Y_hat, Y)
         expect_shape(what, got, shape, hint="The gradient has the shape of Y_hat.")
         expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=shape[0],
                      hint="The derivative of sum((Y_hat - Y)**2) / (2N) is (Y_hat - Y) / N: "
@@ -302,8 +260,9 @@ def binary_cross_entropy(student, ref, rng):
               rng.integers(0, 2, n + 4), {"eps": 1e-3})]
     for label, p, t, kwargs in cases:
         expected = ref["binary_cross_entropy"](p.copy(), t.copy(), **kwargs)
-        what = f"binary_cross_entropy(p, t{', eps=1e-3' if kwargs else ''}) for {label} (N={len(p)})"
-        got = _scalar(what, _call(fn, ["p", "t"], p, t, **kwargs))
+        eps = ", eps=1e-3" if kwargs else ""
+        what = f"binary_cross_entropy(p, t{eps}) for {label} (N={len(p)})"
+        got = _scalar(what, call_unchanged(fn, ["p", "t"], p, t, **kwargs))
         expect_finite(what, got, hint="Clip p to [eps, 1 - eps] before the logs.")
         expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=len(p),
                      hint=BCE_HINT + (" Use the eps argument you are given." if kwargs else ""))
@@ -326,7 +285,7 @@ def bce_with_logits(student, ref, rng):
     for label, z, t in cases:
         ref_loss, ref_dz = ref["bce_with_logits"](z.copy(), t.copy())
         what = f"bce_with_logits(z, t) for {label} (N={len(z)})"
-        loss, dz = _pair(what, _call(fn, ["z", "t"], z, t), "loss", "dz")
+        loss, dz = pair(call_unchanged(fn, ["z", "t"], z, t), what, ("loss", "dz"))
         loss = _scalar(f"loss of {what}", loss)
         expect_finite(f"loss of {what}", loss, hint=stable)
         expect_close(f"loss of {what}", loss, ref_loss, rtol=1e-7, atol=1e-12, n=len(z),
@@ -337,7 +296,7 @@ def bce_with_logits(student, ref, rng):
                      hint="dz = (sigmoid(z) - t) / N. " + stable)
     z = rng.normal(0.0, 2.0, int(rng.integers(2, 6)))
     t = rng.integers(0, 2, len(z))
-    _, dz = _pair("bce_with_logits(z, t)", _call(fn, ["z", "t"], z, t), "loss", "dz")
+    _, dz = pair(call_unchanged(fn, ["z", "t"], z, t), "bce_with_logits(z, t)", ("loss", "dz"))
     numeric = _numerical_grad(fn, ["z", "t"], z, t)
     expect_close(f"dz of bce_with_logits(z, t) against finite differences of its loss "
                  f"(N={len(z)})", dz, numeric, rtol=1e-5, atol=1e-8, n=len(z),
@@ -375,7 +334,7 @@ def cross_entropy(student, ref, rng):
         expected = ref["cross_entropy"](P.copy(), y.copy(), **kwargs)
         what = (f"cross_entropy(P, y{', eps=1e-3' if kwargs else ''}) for {label} "
                 f"(shape {P.shape})")
-        got = _scalar(what, _call(fn, ["P", "y"], P, y, **kwargs))
+        got = _scalar(what, call_unchanged(fn, ["P", "y"], P, y, **kwargs))
         expect_finite(what, got, hint="Clip P below at eps before the log: log(0) = -inf.")
         expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=len(y),
                      hint="-mean over n of log(max(P[n, y[n]], eps)): row n, column y[n] "
@@ -391,8 +350,8 @@ SCE_STABLE = ("Compute the loss from log_softmax(Z) (log-sum-exp), not from log(
 
 def _sce(student, what, Z, y):
     __tracebackhide__ = True
-    out = _call(student.softmax_cross_entropy, ["Z", "y"], Z, y)
-    loss, dZ = _pair(what, out, "loss", "dZ")
+    out = call_unchanged(student.softmax_cross_entropy, ["Z", "y"], Z, y)
+    loss, dZ = pair(out, what, ("loss", "dZ"))
     loss = _scalar(f"loss of {what}", loss)
     expect_shape(f"dZ of {what}", dZ, Z.shape, hint="dZ has the shape of Z: (N, K).")
     return loss, np.asarray(dZ, dtype=float)
@@ -485,7 +444,8 @@ def l2_penalty(student, ref, rng):
         ref_penalty, ref_grads = ref["l2_penalty"]({k: v.copy() for k, v in params.items()}, lam)
         keys = ", ".join(params)
         what = f"l2_penalty(params, {lam:.3g}) for params with keys {keys}"
-        penalty, grads = _pair(what, _call(fn, ["params"], params, lam), "penalty", "grads")
+        penalty, grads = pair(call_unchanged(fn, ["params"], params, lam), what,
+                              ("penalty", "grads"))
         penalty = _scalar(f"penalty of {what}", penalty)
         expect_close(f"penalty of {what}", penalty, ref_penalty, rtol=1e-7, atol=1e-12,
                      hint="penalty = lam * sum over the keys starting with 'W' of np.sum(W**2) "

@@ -16,7 +16,7 @@ A WRONG entry breaks COURSE.md's contract somewhere; a CORRECT one meets it ever
 written differently from the instructor's solution.
 """
 
-from textwrap import dedent
+from corpus import entries as _entries, joined as _with
 
 ASSIGNMENT = "04_backprop"
 EXERCISES = {
@@ -38,14 +38,6 @@ SWEEP = [
 ]
 # Words besides the function names that say which quantity a message is about.
 QUANTITY = r"\bd[XWbZA]\b|\bgrads\b|\bscores\b|\bloss\b"
-
-
-def _entries(*pairs):
-    return [(label, dedent(source).strip() + "\n") for label, source in pairs]
-
-
-def _with(*parts):
-    return "\n".join(dedent(p).strip() + "\n" for p in parts)
 
 
 _LINEAR_FORWARD_OK = """

@@ -12,7 +12,7 @@ gradient descent that records the loss after the update or modifies W0, … A CO
 meets the contract everywhere, written differently from the instructor's solution.
 """
 
-from textwrap import dedent
+from corpus import entries as _entries
 
 ASSIGNMENT = "03_gradients"
 EXERCISES = {
@@ -32,10 +32,6 @@ SWEEP = [
 ]
 # Words besides the function names that say which quantity a message is about.
 QUANTITY = r"\binput (a|b|x|W0|W|X|y)\b"
-
-
-def _entries(*pairs):
-    return [(label, dedent(source).strip() + "\n") for label, source in pairs]
 
 
 WRONG = {

@@ -13,7 +13,7 @@ meets the contract everywhere, written differently from the instructor's solutio
 entries are written as students write code, not against particular checks.
 """
 
-from textwrap import dedent
+from corpus import entries as _entries, joined as _with
 
 ASSIGNMENT = "01_neuron"
 EXERCISES = {
@@ -37,10 +37,6 @@ SWEEP = [
 ]
 # Words besides the function names that say which quantity a message is about.
 QUANTITY = r"\binput [A-Za-z]\b|\b[wb] (after|from)\b|predictions (of|on)\b"
-
-
-def _entries(*pairs):
-    return [(label, dedent(source).strip() + "\n") for label, source in pairs]
 
 
 # Correct companions, reused where an entry is about the other function of a pair.
@@ -79,10 +75,6 @@ _SOFTPLUS_GRAD_OK = """
     def softplus_grad(z):
         return sigmoid(z)
 """
-
-
-def _with(*parts):
-    return "\n".join(dedent(p).strip() + "\n" for p in parts)
 
 
 WRONG = {

@@ -13,7 +13,7 @@ entry meets the contract everywhere, written differently from the instructor's s
 The entries are written as students write code, not against particular checks.
 """
 
-from textwrap import dedent
+from corpus import entries as _entries, joined as _with
 
 ASSIGNMENT = "02_softmax_losses"
 EXERCISES = {
@@ -34,14 +34,6 @@ SWEEP = [
 ]
 # Words besides the function names that say which quantity a message is about.
 QUANTITY = r"\binput (params|Y_hat|[A-Za-z])\b"
-
-
-def _with(*parts):
-    return "\n".join(dedent(p).strip() + "\n" for p in parts)
-
-
-def _entries(*pairs):
-    return [(label, dedent(source).strip() + "\n") for label, source in pairs]
 
 
 # Correct companions, reused where an entry is about the other function of a pair.

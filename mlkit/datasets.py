@@ -10,8 +10,9 @@ time it runs (reproducible figures and tests); pass your own Generator, e.g.
 
 MNIST comes in two sizes:
 
-- ``load_mnist("5k")``: 5,000 real digits (500 per class) that ship with mlkit, so it works
-  offline; split into 4,000 train / 1,000 test by default.
+- ``load_mnist("4k")``: 4,000 real digits (400 per class) that ship with mlkit, so it works
+  offline; split into 3,200 train / 800 test by default. (They are 4,000 of a 5,000-digit
+  subset; the other 1,000 are held out by the course's instructors to grade final models.)
 - ``load_mnist("full")``: the original 70,000 digits (60,000 train / 10,000 test),
   downloaded once from a mirror, checked against SHA-256 checksums and cached.
 """
@@ -375,16 +376,16 @@ def train_val_split(X, y, val_fraction=0.2, rng=None, stratify=True):
 
 # --------------------------------------------------------------------------- MNIST
 
-MNIST_SUBSETS = ("5k", "full")
+MNIST_SUBSETS = ("4k", "full")
 
-# The packaged subset (see data/NOTICE.md, and tools/make_mnist_5k.py in the course
+# The packaged subset (see data/NOTICE.md, and tools/make_mnist.py in the course
 # repository). Its checksum covers
 # the decoded arrays, images.tobytes() + labels.tobytes(), not the .npz bytes: zip and zlib
 # details may differ between Python/zlib builds while the data stays the same.
-MNIST_5K_FILE = resources.files(__package__) / "data" / "mnist_5k.npz"
-MNIST_5K_SHA256 = "809ec085d551285cf9efad12c42a6aead98c62f96eb9936cc5b778870773e50d"
-_MNIST_5K_SHAPES = {"images": (5000, 784), "labels": (5000,)}
-_MNIST_5K_SPLIT_SEED = 0  # fixed, so every student gets the same train/test split
+MNIST_4K_FILE = resources.files(__package__) / "data" / "mnist_4k.npz"
+MNIST_4K_SHA256 = "0aa0f72c0846fb47255d6a60636b22cc474573acaaea75219d5bba8887ac87f6"
+_MNIST_4K_SHAPES = {"images": (4000, 784), "labels": (4000,)}
+_MNIST_4K_SPLIT_SEED = 0  # fixed, so every student gets the same train/test split
 
 # The full set: the four original files, from the mirror TensorFlow Datasets uses
 # (torchvision uses https://ossci-datasets.s3.amazonaws.com/mnist/ ; the files are the same).
@@ -404,21 +405,21 @@ _NETWORK_ERRORS = (urllib.error.URLError, http.client.HTTPException, ConnectionE
                    TimeoutError, socket.timeout)
 
 
-def load_mnist(subset="5k", *, test_fraction=0.2, flatten=True, cache_dir=None,
+def load_mnist(subset="4k", *, test_fraction=0.2, flatten=True, cache_dir=None,
                base_url=None, checksums=None):
     """Load MNIST handwritten digits as a train/test split.
 
     Parameters
     ----------
-    subset : {"5k", "full"}
-        "5k": 5,000 digits (500 per class) shipped with mlkit, so no network is needed.
+    subset : {"4k", "full"}
+        "4k": 4,000 digits (400 per class) shipped with mlkit, so no network is needed.
         They are split into train and test with a fixed seed and stratified by class, so
         the split is the same on every computer. "full": the original 70,000 digits with
         the official 60,000 / 10,000 train/test split, downloaded on first use (about
         11 MB), verified against SHA-256 checksums and cached; later calls read the cache.
         As float64 the full set takes about 440 MB of memory.
     test_fraction : float in (0, 1)
-        Fraction of the "5k" digits that go to the test set (default 0.2: 4,000 / 1,000).
+        Fraction of the "4k" digits that go to the test set (default 0.2: 3,200 / 800).
         Ignored for "full", whose split is the official one.
     flatten : bool
         True: images are rows of 784 pixels; False: images are 28 x 28 arrays.
@@ -453,16 +454,19 @@ def load_mnist(subset="5k", *, test_fraction=0.2, flatten=True, cache_dir=None,
     IDXFormatError
         "full" only: a file is not a valid MNIST IDX file.
     """
+    if subset == "5k":
+        raise ValueError('the "5k" subset is now "4k": 4,000 of its digits ship with mlkit '
+                         "and 1,000 are held out for grading; use load_mnist(\"4k\")")
     if subset not in MNIST_SUBSETS:
         raise ValueError(f"unknown MNIST subset {subset!r}; choose one of "
                          + ", ".join(repr(s) for s in MNIST_SUBSETS))
-    if subset == "5k":
+    if subset == "4k":
         if not 0 < test_fraction < 1:
             raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
-        images, labels = _read_mnist_5k()
+        images, labels = _read_mnist_4k()
         X_train, X_test, y_train, y_test = train_val_split(
             images, labels, val_fraction=test_fraction,
-            rng=np.random.default_rng(_MNIST_5K_SPLIT_SEED))
+            rng=np.random.default_rng(_MNIST_4K_SPLIT_SEED))
     else:
         X_train, y_train, X_test, y_test = _load_mnist_full(cache_dir, base_url, checksums)
     return (_pixels(X_train, flatten), y_train.astype(np.int64),
@@ -476,18 +480,18 @@ def _pixels(images, flatten):
 
 
 def _content_sha256(images, labels):
-    """SHA-256 of the decoded arrays (the same formula as the course's tools/make_mnist_5k.py)."""
+    """SHA-256 of the decoded arrays (the same formula as the course's tools/make_mnist.py)."""
     return hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()
 
 
-def _read_mnist_5k():
-    """The packaged digits as (images uint8 (5000, 784), labels uint8 (5000,)), verified."""
-    with resources.as_file(MNIST_5K_FILE) as path:
+def _read_mnist_4k():
+    """The packaged digits as (images uint8 (4000, 784), labels uint8 (4000,)), verified."""
+    with resources.as_file(MNIST_4K_FILE) as path:
         if not Path(path).is_file():
             raise FileNotFoundError(
-                f"mlkit's MNIST-5k data file is missing ({path}); reinstall mlkit "
-                "(the package must include mlkit/data/mnist_5k.npz)")
-        problem = f"mlkit's MNIST-5k data file {path} is corrupt; reinstall mlkit"
+                f"mlkit's MNIST-4k data file is missing ({path}); reinstall mlkit "
+                "(the package must include mlkit/data/mnist_4k.npz)")
+        problem = f"mlkit's MNIST-4k data file {path} is corrupt; reinstall mlkit"
         try:
             with np.load(path, allow_pickle=False) as npz:
                 images, labels = npz["images"], npz["labels"]
@@ -495,13 +499,13 @@ def _read_mnist_5k():
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as err:
             raise ChecksumError(f"{problem} ({type(err).__name__}: {err})") from err
     for name, array in (("images", images), ("labels", labels)):
-        if array.dtype != np.uint8 or array.shape != _MNIST_5K_SHAPES[name]:
+        if array.dtype != np.uint8 or array.shape != _MNIST_4K_SHAPES[name]:
             raise ChecksumError(f"{problem}: '{name}' is {array.dtype} {array.shape}, "
-                                f"expected uint8 {_MNIST_5K_SHAPES[name]}")
+                                f"expected uint8 {_MNIST_4K_SHAPES[name]}")
     digest = _content_sha256(images, labels)
-    if digest != MNIST_5K_SHA256:
+    if digest != MNIST_4K_SHA256:
         raise ChecksumError(f"{problem}: SHA-256 of its arrays is {digest}, "
-                            f"expected {MNIST_5K_SHA256}")
+                            f"expected {MNIST_4K_SHA256}")
     return images, labels
 
 
@@ -603,7 +607,7 @@ def _download_failed_message(url, path, err):
         f"mirror) and copy them into {path.parent} (or point cache_dir= / MLKIT_DATA at the "
         "folder that holds them); they are checked against their SHA-256 when loaded. "
         "Another mirror can be chosen with base_url= or MLKIT_MNIST_URL.\n"
-        'load_mnist("5k") works offline: its 5,000 digits ship with mlkit.')
+        'load_mnist("4k") works offline: its 4,000 digits ship with mlkit.')
 
 
 # IDX type codes (third byte of the magic number) -> dtype; multi-byte values are big-endian.

@@ -209,77 +209,106 @@ def test_train_val_split_length_mismatch():
         datasets.train_val_split(np.zeros((5, 2)), np.zeros(4, dtype=int))
 
 
-# --------------------------------------------------------------------------- MNIST 5k
+# --------------------------------------------------------------------------- MNIST 4k (shipped) and the held-out part
 
-def test_load_mnist_5k_default():
+def test_load_mnist_4k_default():
     X_tr, y_tr, X_te, y_te = datasets.load_mnist()
-    assert X_tr.shape == (4000, 784) and X_te.shape == (1000, 784)
-    assert y_tr.shape == (4000,) and y_te.shape == (1000,)
+    assert X_tr.shape == (3200, 784) and X_te.shape == (800, 784)
+    assert y_tr.shape == (3200,) and y_te.shape == (800,)
     assert X_tr.dtype == np.float64 and y_tr.dtype == np.int64
     for X in (X_tr, X_te):
         assert X.min() == 0.0 and X.max() == 1.0
-    np.testing.assert_array_equal(np.bincount(y_tr, minlength=10), [400] * 10)
-    np.testing.assert_array_equal(np.bincount(y_te, minlength=10), [100] * 10)
+    np.testing.assert_array_equal(np.bincount(y_tr, minlength=10), [320] * 10)
+    np.testing.assert_array_equal(np.bincount(y_te, minlength=10), [80] * 10)
 
 
-def test_load_mnist_5k_is_reproducible_and_unflattened():
-    a = datasets.load_mnist("5k")
-    b = datasets.load_mnist("5k", flatten=False)
-    assert b[0].shape == (4000, 28, 28) and b[2].shape == (1000, 28, 28)
+def test_load_mnist_4k_is_reproducible_and_unflattened():
+    a = datasets.load_mnist("4k")
+    b = datasets.load_mnist("4k", flatten=False)
+    assert b[0].shape == (3200, 28, 28) and b[2].shape == (800, 28, 28)
     for u, v in zip(a, b):
         np.testing.assert_array_equal(u, v.reshape(u.shape))
 
 
-def test_load_mnist_5k_test_fraction():
-    X_tr, y_tr, X_te, y_te = datasets.load_mnist("5k", test_fraction=0.5)
-    assert len(X_tr) == len(X_te) == 2500
+def test_load_mnist_4k_test_fraction():
+    X_tr, y_tr, X_te, y_te = datasets.load_mnist("4k", test_fraction=0.5)
+    assert len(X_tr) == len(X_te) == 2000
     assert set(y_tr) == set(y_te) == set(range(10))
     with pytest.raises(ValueError, match="test_fraction"):
-        datasets.load_mnist("5k", test_fraction=1.0)
+        datasets.load_mnist("4k", test_fraction=1.0)
 
 
 def test_load_mnist_unknown_subset():
-    with pytest.raises(ValueError, match="'5k', 'full'"):
+    with pytest.raises(ValueError, match="'4k', 'full'"):
         datasets.load_mnist("10k")
 
 
 def _packaged_npz():
-    with np.load(Path(str(datasets.MNIST_5K_FILE))) as npz:
+    with np.load(Path(str(datasets.MNIST_4K_FILE))) as npz:
         return npz["images"], npz["labels"]
 
 
-def test_load_mnist_5k_rejects_damaged_bytes(tmp_path, monkeypatch):
-    data = bytearray(Path(str(datasets.MNIST_5K_FILE)).read_bytes())
+def test_load_mnist_4k_rejects_damaged_bytes(tmp_path, monkeypatch):
+    data = bytearray(Path(str(datasets.MNIST_4K_FILE)).read_bytes())
     middle = len(data) // 2
     data[middle:middle + 64] = bytes(64)
-    damaged = tmp_path / "mnist_5k.npz"
+    damaged = tmp_path / "mnist_4k.npz"
     damaged.write_bytes(bytes(data))
-    monkeypatch.setattr(datasets, "MNIST_5K_FILE", damaged)
+    monkeypatch.setattr(datasets, "MNIST_4K_FILE", damaged)
     with pytest.raises(ChecksumError, match="corrupt"):
-        datasets.load_mnist("5k")
+        datasets.load_mnist("4k")
 
 
-def test_load_mnist_5k_rejects_changed_pixels(tmp_path, monkeypatch):
+def test_load_mnist_4k_rejects_changed_pixels(tmp_path, monkeypatch):
     images, labels = _packaged_npz()
     images = images.copy()
     images[123, 456] ^= 1
-    changed = tmp_path / "mnist_5k.npz"
+    changed = tmp_path / "mnist_4k.npz"
     np.savez_compressed(changed, images=images, labels=labels)
-    monkeypatch.setattr(datasets, "MNIST_5K_FILE", changed)
+    monkeypatch.setattr(datasets, "MNIST_4K_FILE", changed)
     with pytest.raises(ChecksumError, match="SHA-256"):
-        datasets.load_mnist("5k")
+        datasets.load_mnist("4k")
 
 
-def test_load_mnist_5k_rejects_wrong_checksum_constant(monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_5K_SHA256", "0" * 64)
+def test_load_mnist_4k_rejects_wrong_checksum_constant(monkeypatch):
+    monkeypatch.setattr(datasets, "MNIST_4K_SHA256", "0" * 64)
     with pytest.raises(ChecksumError, match="reinstall"):
-        datasets.load_mnist("5k")
+        datasets.load_mnist("4k")
 
 
-def test_load_mnist_5k_missing_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MNIST_5K_FILE", tmp_path / "nothing.npz")
+def test_load_mnist_4k_missing_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MNIST_4K_FILE", tmp_path / "nothing.npz")
     with pytest.raises(FileNotFoundError, match="reinstall"):
+        datasets.load_mnist("4k")
+
+
+def test_load_mnist_5k_is_gone_with_a_pointer_to_4k():
+    with pytest.raises(ValueError, match='"4k"'):
         datasets.load_mnist("5k")
+
+
+def test_heldout_digits_are_the_other_1000_and_not_in_mlkit():
+    """The split is disjoint and complete: shipped + held-out = the 5,000, 100 per class held."""
+    from autograde.heldout import load_heldout
+    X_h, y_h = load_heldout()
+    assert X_h.shape == (1000, 784) and X_h.dtype == np.float64 and y_h.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(y_h, minlength=10), [100] * 10)
+    shipped, _ = _packaged_npz()
+    held = (X_h * 255).round().astype(np.uint8)
+    shipped_rows = {row.tobytes() for row in shipped}
+    assert not any(row.tobytes() in shipped_rows for row in held)
+    mlkit_dir = Path(datasets.__file__).parent
+    assert not any("heldout" in p.name for p in mlkit_dir.rglob("*"))
+
+
+def test_heldout_rejects_other_digits(tmp_path):
+    from autograde.heldout import load_heldout
+    images = np.zeros((1000, 784), np.uint8)
+    np.savez_compressed(tmp_path / "h.npz", images=images, labels=np.zeros(1000, np.uint8))
+    with pytest.raises(ValueError, match="SHA-256"):
+        load_heldout(tmp_path / "h.npz")
+    with pytest.raises(FileNotFoundError, match="make_mnist"):
+        load_heldout(tmp_path / "missing.npz")
 
 
 # --------------------------------------------------------------------------- MNIST full
@@ -445,7 +474,7 @@ def test_full_server_down_gives_the_offline_message(tmp_path):
     assert "Could not download" in message and url in message
     assert str(tmp_path) in message                   # where to put the files
     assert "t10k-labels-idx1-ubyte.gz" in message     # which files
-    assert 'load_mnist("5k")' in message              # the offline alternative
+    assert 'load_mnist("4k")' in message              # the offline alternative
     assert _leftovers(tmp_path) == []
 
 

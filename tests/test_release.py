@@ -66,5 +66,5 @@ def test_installed_package_is_only_mlkit(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top == {"mlkit"}
-    assert "mlkit/data/mnist_5k.npz" in names and "mlkit/data/NOTICE.md" in names
+    assert "mlkit/data/mnist_4k.npz" in names and "mlkit/data/NOTICE.md" in names
     shutil.rmtree(ROOT / "build", ignore_errors=True)

@@ -51,6 +51,47 @@ class Limits:
     cell_seconds: float = 60.0    # one code cell (interrupted, the others still run)
     call_seconds: float = 20.0    # one call of a student function (interrupted)
     memory_bytes: int = 4 * 2**30
+    files_bytes: int = 64 * 2**20  # the submission folder's own files copied for its code
+    files_count: int = 200
+
+
+# What of a submission folder is not the student's data: notebooks (graded separately),
+# the given code (always the instructor's copy), nbgrader's and editors' leftovers.
+NOT_COPIED_NAMES = {GIVEN_FILE, "timestamp.txt", "__pycache__", ".ipynb_checkpoints"}
+
+
+def submission_files(folder, limits):
+    """The submission folder's own files for its code to read (a model it trained and saved):
+    ``([(path, relative_path)], notes)``. Never follows a link, so nothing outside the
+    folder is read; over the size or count cap, files are left out and noted."""
+    folder = os.path.realpath(folder)
+    files, skipped, total = [], [], 0
+    if not os.path.isdir(folder):
+        return files, []
+    for here, dirs, names in os.walk(folder):
+        top = here == folder
+        dirs[:] = sorted(d for d in dirs if d not in NOT_COPIED_NAMES and not d.startswith(".")
+                         and not os.path.islink(os.path.join(here, d)))
+        for name in sorted(names):
+            path = os.path.join(here, name)
+            rel = os.path.relpath(path, folder)
+            if name.endswith(".ipynb") or name.startswith(".") or name.endswith(".pyc") \
+                    or (top and name in NOT_COPIED_NAMES):
+                continue
+            if os.path.islink(path) or not os.path.isfile(path):
+                skipped.append(f"{rel} (a link or not a regular file)")
+                continue
+            size = os.path.getsize(path)
+            if total + size > limits.files_bytes or len(files) >= limits.files_count:
+                skipped.append(f"{rel} ({size / 2**20:.1f} MiB)")
+                continue
+            files.append((path, rel))
+            total += size
+    notes = [f"not copied for your code: {', '.join(skipped[:5])}"
+             + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+             + f" (a submission's files may total {limits.files_bytes / 2**20:.0f} MiB in "
+               f"{limits.files_count} files; links are never followed)"] if skipped else []
+    return files, notes
 
 
 class Sandbox:
@@ -58,7 +99,8 @@ class Sandbox:
 
     def __init__(self, limits=None, denied=(), files=()):
         self.limits = limits or Limits()
-        self.files = list(files)  # copied into the working directory (given code)
+        # Copied into the working directory: paths, or (path, relative path) pairs.
+        self.files = [f if isinstance(f, tuple) else (f, os.path.basename(f)) for f in files]
         self.denied = [os.path.realpath(p) for p in (ROOT, STATE, *denied)]
         self.tampered = []
         self.proc = None
@@ -66,8 +108,10 @@ class Sandbox:
     def start(self):
         import mlkit
         self.workdir = tempfile.mkdtemp(prefix="grade-")
-        for path in self.files:
-            shutil.copy(path, self.workdir)
+        for path, rel in self.files:
+            target = os.path.join(self.workdir, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(path, target)
         child_r, self._w = os.pipe()
         self._r, child_w = os.pipe()
         prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
@@ -270,10 +314,27 @@ class CellResult:
 MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)  # IPython magics and shell escapes
 
 
-def student_cells(source_nb, submitted_nb):
-    """What runs in the sandbox: the submission's code, with locked cells from the source."""
+def is_experiment(cell):
+    """An experiment-only cell (long training, animation, sweep): ``"course": {"experiment":
+    true}`` in its metadata. Exercises and test cells never depend on one."""
+    meta = cell.get("metadata", {}).get("course", {})
+    return isinstance(meta, dict) and meta.get("experiment") is True
+
+
+def student_cells(source_nb, submitted_nb, *, experiments=False):
+    """What runs in the sandbox: the submission's code, with locked cells from the source.
+
+    Experiment cells are left out (unless ``experiments``): those the submission marks and
+    those whose text is one of the source's experiment cells (metadata removed by hand).
+    """
     source = {c.grade_id: c for c in code_cells(source_nb)}
     submitted = code_cells(submitted_nb)
+    if not experiments:
+        source_experiments = {c.source for c in source_nb.cells
+                              if c.cell_type == "code" and is_experiment(c)}
+        skip = {i for i, c in enumerate(c for c in submitted_nb.cells if c.cell_type == "code")
+                if is_experiment(c) or c.source in source_experiments}
+        submitted = [c for i, c in enumerate(submitted) if i not in skip]
     present = {c.grade_id for c in submitted}
     # A deleted locked setup cell (imports, given code) is restored first, as nbgrader's
     # add_missing_cells would.
@@ -315,8 +376,14 @@ def _run_cell(cell, namespace):
         return "error", f"{kind}: {exc}" + (f" (at {where})" if where else "")
 
 
-def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=()):
-    """Grade one submitted notebook; returns a CellResult per test cell of the source."""
+def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(),
+                   experiments=False):
+    """Grade one submitted notebook; returns a CellResult per test cell of the source.
+
+    The files beside the notebook (its submission folder's own, see ``submission_files``)
+    are copied into the sandbox's working directory; experiment cells are skipped unless
+    ``experiments``.
+    """
     source_nb = source_notebook(assignment)
     tests = graded_cells(source_nb)
 
@@ -329,10 +396,15 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
         submitted_nb = read_notebook(submitted_path)
     except CourseError as exc:
         return all_rows("error", str(exc))
-    session = _Session(assignment, student_cells(source_nb, submitted_nb),
+    limits = limits or Limits()
+    files, file_notes = submission_files(os.path.dirname(os.path.abspath(submitted_path)),
+                                         limits)
+    session = _Session(assignment, student_cells(source_nb, submitted_nb,
+                                                 experiments=experiments),
                        exercise_names(assignment),
                        [c for c in code_cells(source_nb) if c.role == "setup"],
-                       seed, limits or Limits(), denied)
+                       seed, limits, denied, files)
+    session.notes += [f"(note: {n})" for n in file_notes]
     results = []
     try:
         for cell in tests:
@@ -369,9 +441,9 @@ class _Session:
 
     MAX_STARTS = 6
 
-    def __init__(self, assignment, cells, names, setup, seed, limits, denied):
+    def __init__(self, assignment, cells, names, setup, seed, limits, denied, files=()):
         self.assignment, self.cells, self.names, self.setup = assignment, cells, names, setup
-        self.seed, self.limits, self.denied = seed, limits, denied
+        self.seed, self.limits, self.denied, self.files = seed, limits, denied, list(files)
         self.skipped, self.notes, self.tampered = set(), [], []
         self.sandbox, self._namespace, self.starts = None, None, 0
 
@@ -387,8 +459,9 @@ class _Session:
             raise SandboxCrashed(f"it crashed the process {self.starts} times")
         self.starts += 1
         given = SOLUTIONS / self.assignment / GIVEN_FILE
+        # The student's files first: the instructor's given code always wins.
         self.sandbox = Sandbox(self.limits, self.denied,
-                               [given] if given.exists() else []).start()
+                               self.files + ([given] if given.exists() else [])).start()
         errors, callables = [], []
         deadline = time.monotonic() + self.limits.exec_seconds
         for cell_id, source in self.cells:

@@ -11,8 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from autograde.course import ROOT, read_notebook, source_path, graded_cells
-from autograde.engine import Limits
+from autograde.course import ROOT, assignments, read_notebook, source_path, graded_cells
+from autograde.engine import Limits, grade_notebook, is_experiment, student_cells
 from autograde.grade import grade
 from submissions import make_submission
 
@@ -55,14 +55,42 @@ def xor_net(X):
         return np.zeros(len(X))   # a tell-tale wrong answer if anything leaked
     return np.maximum(X @ np.ones((2, 2)) + np.array([0.0, -1.0]), 0) @ np.array([1.0, -2.0])
 """ % (str(source_path("01_neuron")), str(ROOT / ".course" / "gradebook.db"))]},
+    # Loads the weights it saved beside the notebook (as 07's predict loads its model);
+    # the instructor notebook linked in, a huge file and a given.py of its own are not
+    # copied, so reading them fails.
+    "saved_model": {"replace": {"xor_net": """
+import os
+_saved = np.load("model/xor.npz")
+_cheats = [name for name in ("linked.json", "huge.bin", "given.py") if os.path.exists(name)]
+def xor_net(X):
+    if _cheats:
+        return np.zeros(len(X))
+    return np.maximum(X @ _saved["W"] + _saved["c"], 0) @ _saved["w"]
+"""}, "files": True},
 }
+
+
+def add_files(folder):
+    """A trained model in a subfolder, plus what must never be copied into the sandbox."""
+    import numpy as np
+    (folder / "model").mkdir()
+    np.savez(folder / "model" / "xor.npz", W=np.ones((2, 2)), c=np.array([0.0, -1.0]),
+             w=np.array([1.0, -2.0]))
+    (folder / "linked.json").symlink_to(source_path("01_neuron"))
+    (folder / "given.py").write_text("raise SystemExit")
+    with open(folder / "huge.bin", "wb") as f:
+        f.truncate(65 * 2**20)
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("submitted")
     for student, options in STUDENTS.items():
+        options = dict(options)
+        files = options.pop("files", False)
         path = make_submission(root, student, **options)
+        if files:
+            add_files(path.parent)
         if student == "renamed":
             path.rename(path.with_name("01_neuron-Copy1.ipynb"))
         if student == "deleted_setup":  # also every test cell: they are graded anyway
@@ -159,6 +187,48 @@ def test_student_exception_is_reported_in_words(graded):
 def test_student_code_cannot_read_instructor_files_or_import_the_grader(graded):
     assert graded["reader"]["test_xor_net_hidden"]["status"] == "passed"
     assert total(graded["reader"]) == MAX
+
+
+def test_the_submission_folders_own_files_reach_its_code_and_nothing_else(graded):
+    rows = graded["saved_model"]
+    assert total(rows) == MAX
+    note = rows["test_xor_net_hidden"]["message"]
+    assert "not copied for your code" in note and "huge.bin" in note and "linked.json" in note
+    assert "given.py" not in note  # never the student's: silently the instructor's (if any)
+
+
+def test_experiment_cells_are_not_run():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("train_forever()", metadata={"course": {"experiment": True}}),
+        nbformat.v4.new_code_cell("sweep()"),
+    ])
+    source = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("sweep()", metadata={"course": {"experiment": True}})])
+    assert [src for _, src in student_cells(source, nb)] == ["x = 1"]
+    assert [src for _, src in student_cells(source, nb, experiments=True)] == \
+        ["x = 1", "train_forever()", "sweep()"]
+
+
+WITH_EXPERIMENTS = [a for a in assignments()
+                    if any(is_experiment(c) for c in read_notebook(source_path(a)).cells)]
+
+
+@pytest.mark.parametrize("assignment", WITH_EXPERIMENTS)
+def test_skipping_experiment_cells_changes_no_score(assignment, tmp_path):
+    """The solution notebook, graded as a submission with and without its experiments,
+    gets the same score on every test cell (exercises never depend on an experiment)."""
+    import shutil
+    folder = tmp_path / "student" / assignment
+    folder.mkdir(parents=True)
+    shutil.copy(source_path(assignment), folder)
+    scores = {}
+    for experiments in (False, True):
+        results = grade_notebook(assignment, folder / f"{assignment}.ipynb", seed="exp",
+                                 experiments=experiments)
+        scores[experiments] = {r.cell: (r.score, r.status) for r in results}
+    assert scores[False] == scores[True]
+    assert all(status == "passed" for _, status in scores[False].values())
 
 
 def test_broken_and_missing_notebooks_get_rows(graded):

@@ -119,12 +119,19 @@ def _audit_hook(config):
     readable = [real(p) for p in config["readable"]]  # readable unless denied
     denied = [real(p) for p in config["denied"]]      # course, submissions, gradebook
     workdir = real(config["workdir"])
+    # Never readable, even from inside the Python installation (autograde installed there,
+    # or a venv holding the course folder): the instructor's package (this file's folder:
+    # hidden checks, held-out digits) and the course's solutions/ beside it.
+    package = os.path.dirname(real(__file__))
+    secret = [package, os.path.join(os.path.dirname(package), "solutions"),
+              *(real(p) for p in config.get("secret", ()))]
     blocked_modules = tuple(config["blocked_modules"])
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
     def may_read(path):
-        return (_under(path, exempt + [workdir])
-                or (_under(path, readable) and not _under(path, denied)))
+        return not _under(path, secret) and (
+            _under(path, exempt + [workdir])
+            or (_under(path, readable) and not _under(path, denied)))
 
     def check_path(event, path, write):
         if isinstance(path, int) or path is None:

@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,40 +122,35 @@ def course_sgd_step():
 
 
 # Patched copies of the reference code, for --analyse only. Each is the reference function
-# with one change, named after it; they are installed into the worker's own copy of the
-# reference namespace and never touch a notebook.
+# with one change; it goes into this worker's own copy of the reference namespace (where the
+# reference functions look each other up when called) and never touches a notebook.
 
 def _patch_no_input_grad(ns):
     """mlp_backward: for layer 1 compute only dW1 and db1, not the unused dX."""
-    linear_backward, backward = ns["linear_backward"], {"relu": ns["relu_backward"]}
-
     def mlp_backward(dscores, caches):
         grads = {}
         dA = dscores
         for l in range(len(caches), 0, -1):
             linear_cache, activation_cache, activation = caches[l - 1]
-            dZ = dA if l == len(caches) else backward[activation](dA, activation_cache)
+            dZ = dA if l == len(caches) else ns[f"{activation}_backward"](dA, activation_cache)
             if l == 1:
                 X, _ = linear_cache
                 grads["W1"], grads["b1"] = X.T @ dZ, dZ.sum(axis=0)
             else:
-                dA, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(dZ, linear_cache)
+                dA, grads[f"W{l}"], grads[f"b{l}"] = ns["linear_backward"](dZ, linear_cache)
         return grads
     ns["mlp_backward"] = mlp_backward
 
 
 def _patch_skip_zero_reg(ns):
     """mlp_loss: call l2_penalty only when reg != 0 (with reg == 0 it adds zeros)."""
-    mlp_forward, mlp_backward = ns["mlp_forward"], ns["mlp_backward"]
-    softmax_cross_entropy, l2_penalty = ns["softmax_cross_entropy"], ns["l2_penalty"]
-
     def mlp_loss(params, X, y, activation="relu", reg=0.0):
-        scores, caches = mlp_forward(params, X, activation=activation)
-        data_loss, dscores = softmax_cross_entropy(scores, y)
-        grads = mlp_backward(dscores, caches)
+        scores, caches = ns["mlp_forward"](params, X, activation=activation)
+        data_loss, dscores = ns["softmax_cross_entropy"](scores, y)
+        grads = ns["mlp_backward"](dscores, caches)
         if reg == 0:
             return float(data_loss), grads
-        penalty, penalty_grads = l2_penalty(params, reg)
+        penalty, penalty_grads = ns["l2_penalty"](params, reg)
         for key in grads:
             grads[key] += penalty_grads[key]
         return float(data_loss + penalty), grads
@@ -193,18 +189,34 @@ PATCHES = {  # applied cumulatively, in this order
 }
 
 
-def numpy_step(dtype, patches=()):
-    """(step(params, Xb, yb) -> loss, description) with the course's reference code."""
+def reference_namespace(patches=()):
+    """A private copy of notebook 04's reference namespace with the named patches applied.
+
+    The reference functions are re-bound to the copy (they look each other up in it), so
+    patching it changes neither the cached ``reference("04_backprop")`` nor any file.
+    """
     from autograde.course import reference
-    ns = reference("04_backprop")  # this process's own copy: patching it changes no file
+    shared = reference("04_backprop")
+    ns = dict(shared)
+    for key, value in shared.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is shared:
+            ns[key] = types.FunctionType(value.__code__, ns, value.__name__,
+                                         value.__defaults__, value.__closure__)
+            ns[key].__kwdefaults__ = value.__kwdefaults__
     for name in patches:
         PATCHES[name](ns)
-    mlp_loss = ns["mlp_loss"]
+    return ns
+
+
+def numpy_step(patches=()):
+    """(step(params, Xb, yb) -> loss, description) with the course's reference code."""
+    mlp_loss = reference_namespace(patches)["mlp_loss"]
     sgd_step, sgd_name = course_sgd_step()
 
     def step(params, Xb, yb):
         loss, grads = mlp_loss(params, Xb, yb)
         sgd_step(params, grads, LR)
+        step.grad_dtypes = {str(g.dtype) for g in grads.values()}
         return loss
     return step, sgd_name
 
@@ -213,7 +225,7 @@ def run_numpy(cfg):
     X, y, data_name = load_digits(cfg.get("samples"))
     X = X.astype(cfg["dtype"])
     params = init_params(cfg["dtype"])
-    step, sgd_name = numpy_step(cfg["dtype"], cfg.get("patches", ()))
+    step, sgd_name = numpy_step(cfg.get("patches", ()))
 
     def epoch(e):
         total = 0.0
@@ -223,6 +235,7 @@ def run_numpy(cfg):
 
     result = _timed_epochs(epoch, cfg["epochs"])
     result.update(data=data_name, update=sgd_name, n_images=len(y),
+                  grad_dtypes=sorted(step.grad_dtypes),
                   param_dtypes=sorted({str(p.dtype) for p in params.values()}))
     if cfg.get("tracemalloc"):  # one more, untimed epoch: tracing slows Python allocations
         import tracemalloc
@@ -308,14 +321,16 @@ def run_gemm(cfg):
     A = rng.standard_normal((n, n)).astype(cfg["dtype"])
     B = rng.standard_normal((n, n)).astype(cfg["dtype"])
     A @ B  # warm-up: thread pool start, page faults
-    best = min(_seconds(lambda: A @ B) for _ in range(3))
-    return {"gflops": 2 * n**3 / best / 1e9}
+    times = [_seconds(lambda: A @ B) for _ in range(3)]
+    return {"gflops": 2 * n**3 / min(t[0] for t in times) / 1e9,
+            "cpu_gflops": 2 * n**3 / min(t[1] for t in times) / 1e9}
 
 
 def _seconds(f):
-    start = time.perf_counter()
+    """(wall-clock, process CPU) seconds that f() takes."""
+    wall, cpu = time.perf_counter(), time.process_time()
     f()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def worker(cfg):
@@ -401,18 +416,18 @@ def main():
         if d not in ("float64", "float32"):
             parser.error(f"--dtype: {d!r} is not float64 or float32")
     threads = parse_threads(args.threads)
-    base = {"epochs": args.epochs, "samples": args.samples}
+    base = {"epochs": args.epochs, "samples": args.samples, "size": args.gemm_size}
 
     rows, details = [], []
     for dtype in dtypes:
         for n in threads:
             cfg = dict(base, dtype=dtype, threads=n)
-            gemm = measure(dict(cfg, kind="gemm", size=args.gemm_size))
+            gemm = measure(dict(cfg, kind="gemm"))
             mine = measure(dict(cfg, kind="numpy", tracemalloc=True))
             theirs = measure(dict(cfg, kind="torch"))
             agreement = check_same_training(dtype, mine, theirs)
             rows.append((dtype, n, gemm, mine, theirs))
-            details.append((dtype, n, agreement, mine, theirs))
+            details.append((dtype, n, agreement, gemm, mine, theirs))
     print_header(rows[0][3])
     print_table(rows, args)
     print_details(details)
@@ -472,7 +487,7 @@ def _mib(result):
 
 def print_details(details):
     print()
-    for dtype, n, agreement, mine, theirs in details:
+    for dtype, n, agreement, gemm, mine, theirs in details:
         print(f"{dtype}, {n} thread(s): numpy {_spread(mine)}, cpu {median(mine['cpu']):.3f} "
               f"s/ep, params {'/'.join(mine['param_dtypes'])}, BLAS threads "
               f"{mine['blas'].get('threads')}, numpy arrays allocated at peak "
@@ -482,6 +497,12 @@ def print_details(details):
               f"MiB; mean loss of the last epoch {mine['losses'][-1]:.5f} (numpy) vs "
               f"{theirs['losses'][-1]:.5f} (torch), largest relative difference over the "
               f"epochs {agreement:.1e}")
+        if n == 1:  # one thread: CPU time leaves out the time other processes took the core
+            t_np, t_torch = median(mine["cpu"]), median(theirs["cpu"])
+            share = useful_flops(mine["n_images"]) / t_np / 1e9 / gemm["cpu_gflops"]
+            print(f"  by CPU time (less sensitive to load): numpy {t_np:.3f} s/ep, torch "
+                  f"{t_torch:.3f} s/ep, speed np/torch {t_torch / t_np:.2f}x, GEMM peak "
+                  f"{gemm['cpu_gflops']:.1f} GFLOP/s, numpy {100 * share:.0f} % of it")
 
 
 def _spread(result):
@@ -491,33 +512,42 @@ def _spread(result):
 def analyse(dtypes, base):
     """Where the numpy epoch's time goes (1 thread) and what patched copies would gain."""
     print()
-    print("Analysis, 1 thread. Patched copies are this benchmark's own edits of the "
-          "reference code (applied cumulatively), NOT the course's code:")
+    print("Analysis, 1 thread (the course's kernels and grading run numpy with 1 BLAS thread). "
+          "Patched copies are this benchmark's own edits of the reference code, applied "
+          "cumulatively in a worker process: NOT the course's code.")
     for name, patch in PATCHES.items():
         print(f"  {name}: {patch.__doc__}")
+    base = dict(base, epochs=max(base["epochs"], 10))
     for dtype in dtypes:
         cfg = dict(base, dtype=dtype, threads=1)
-        gemm = measure(dict(cfg, kind="gemm", size=2048))["gflops"]
-        torch_s = median(measure(dict(cfg, kind="torch"))["wall"])
-        prof = measure(dict(cfg, kind="numpy", profile=True))
-        n_img = prof["n_images"]
+        gemm = measure(dict(cfg, kind="gemm"))["cpu_gflops"]
+        torch_run = measure(dict(cfg, kind="torch"))
+        prof = measure(dict(cfg, kind="numpy", profile=True))["profile"]
         print(f"\n{dtype}: own time per function in one reference epoch (cProfile, "
-              f"{prof['profile']['total']:.3f} s profiled; matrix products count in the "
-              "function that calls them):")
-        for name, seconds in prof["profile"]["rows"]:
-            print(f"  {100 * seconds / prof['profile']['total']:5.1f} %  {name}")
-        print(f"{dtype}: epoch time as the reference is patched (torch: {torch_s:.3f} s/ep, "
-              f"GEMM peak {gemm:.1f} GFLOP/s)")
+              f"{prof['total']:.3f} s with its overhead; a matrix product counts in the "
+              "function that computes it):")
+        for name, seconds in prof["rows"][:8]:
+            print(f"  {100 * seconds / prof['total']:5.1f} %  {name}")
+        print(f"{dtype}: {'variant':44} {'s/ep':>6} {'cpu s':>6} {'vs torch':>8} "
+              f"{'of peak':>7}  grads/params dtype, last loss")
+        t_torch = median(torch_run["cpu"])
+        print(f"  {'torch (for comparison)':44} {median(torch_run['wall']):6.3f} {t_torch:6.3f} "
+              f"{1:7.2f}x {'':>7}  {'/'.join(torch_run['param_dtypes'])}, "
+              f"{torch_run['losses'][-1]:.5f}")
         applied = []
         for name in [None, *PATCHES]:
             if name:
                 applied.append(name)
             r = measure(dict(cfg, kind="numpy", patches=applied))
-            t = median(r["wall"])
-            gf = useful_flops(n_img) / t / 1e9
-            print(f"  {' + '.join(['reference', *applied]):42} {t:.3f} s/ep  "
-                  f"speed vs torch {torch_s / t:.2f}x  {100 * gf / gemm:3.0f} % of peak  "
-                  f"params {'/'.join(r['param_dtypes'])}  last loss {r['losses'][-1]:.5f}")
+            t = median(r["cpu"])
+            share = useful_flops(r["n_images"]) / t / 1e9 / gemm
+            print(f"  {' + '.join(['reference', *applied]):44} {median(r['wall']):6.3f} {t:6.3f} "
+                  f"{t_torch / t:7.2f}x {100 * share:6.0f} %  "
+                  f"{'/'.join(r['grad_dtypes'])}/{'/'.join(r['param_dtypes'])}, "
+                  f"{r['losses'][-1]:.5f}")
+        print(f"  (s/ep: median wall-clock, cpu s: median process CPU time per epoch; vs "
+              f"torch and of peak (GEMM peak {gemm:.1f} GFLOP/s) by CPU time, which leaves "
+              "out the time other processes had the core)")
 
 
 if __name__ == "__main__":

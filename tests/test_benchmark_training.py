@@ -1,0 +1,77 @@
+"""benchmarks/training.py runs end to end, trains the same model in numpy and PyTorch, and its
+patched copies of the reference code compute what the reference computes (no timings checked)."""
+
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograde.course import ROOT, reference
+
+SCRIPT = ROOT / "benchmarks" / "training.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("benchmark_training", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_flop_count_is_forward_plus_weight_and_hidden_gradients(bench):
+    d, h, k = 784, 256, 10
+    assert bench.useful_flops(1) == 2 * (d * h + h * k) + 2 * (d * h + h * k + h * k)
+    assert bench.useful_flops(3200) == 3200 * bench.useful_flops(1)
+
+
+@pytest.mark.parametrize("patches", [["no-dX1"], ["no-dX1", "no-zero-L2"],
+                                     ["no-dX1", "no-zero-L2", "keep-dtype"]])
+@pytest.mark.parametrize("reg", [0.0, 0.01])
+def test_patched_copies_compute_the_reference_loss_and_gradients(bench, patches, reg):
+    rng = np.random.default_rng(1)
+    params = bench.init_params(np.float64)
+    X, y = rng.random((64, 784)), rng.integers(0, 10, 64)
+    loss, grads = reference("04_backprop")["mlp_loss"](params, X, y, reg=reg)
+    patched = bench.reference_namespace(patches)
+    loss_p, grads_p = patched["mlp_loss"](params, X, y, reg=reg)
+    assert loss_p == pytest.approx(loss, rel=1e-12)
+    for key in grads:
+        np.testing.assert_allclose(grads_p[key], grads[key], rtol=1e-10, atol=1e-14)
+    # the patches live in the private copy only: the shared reference is unchanged
+    assert reference("04_backprop")["mlp_loss"] is not patched["mlp_loss"]
+    assert reference("04_backprop")["mlp_backward"].__globals__ is reference("04_backprop")
+
+
+def test_keep_dtype_patch_keeps_float32_and_the_reference_does_not(bench):
+    rng = np.random.default_rng(2)
+    params = bench.init_params(np.float32)
+    X, y = rng.random((64, 784)).astype(np.float32), rng.integers(0, 10, 64)
+    _, grads = reference("04_backprop")["mlp_loss"](params, X, y)
+    assert {g.dtype for g in grads.values()} == {np.dtype(np.float64)}
+    _, grads = bench.reference_namespace(["no-dX1", "no-zero-L2", "keep-dtype"])["mlp_loss"](
+        params, X, y)
+    assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
+
+
+def test_different_training_is_caught(bench):
+    same = {"losses": [2.0, 1.0]}
+    assert bench.check_same_training("float64", same, {"losses": [2.0, 1.0]}) == 0
+    with pytest.raises(SystemExit, match="did not train the same model"):
+        bench.check_same_training("float64", same, {"losses": [2.0, 1.001]})
+
+
+def test_benchmark_prints_one_row_per_dtype_and_thread_count():
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--epochs", "1", "--threads", "1",
+         "--dtype", "float64,float32", "--samples", "192", "--gemm-size", "256"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "speed np/torch" in out and "of peak" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("float")]
+    assert [(r[0], r[1]) for r in rows if r[2] == "|"] == [("float64", "1"), ("float32", "1")]
+    assert "numpy: reference('04_backprop')['mlp_loss'] +" in out
+    assert out.count("largest relative difference over the epochs") == 2

@@ -14,6 +14,7 @@ sandboxed process and compares results in a process the student's code never ran
 
 import builtins as _builtins
 import warnings as _warnings
+from linecache import getline as _getline
 
 import numpy as _np
 import numpy.testing as _npt
@@ -65,6 +66,18 @@ class CheckFailed(AssertionError):
     def __init__(self, message, *, status="failed"):
         super().__init__(message)
         self.status = status  # "failed" or "tampered": read by the grading tools
+
+    def _render_traceback_(self):
+        """The lines IPython shows for this exception instead of a traceback.
+
+        IPython (and so Jupyter's output area, nbgrader's feedback and nbclient's
+        CellExecutionError) calls this hook when an exception defines it: a failed check then
+        reads as its message alone, without the frames of mlkit or of the hidden checks. It is
+        still an error output, so the cell still counts as failed. Any other exception, e.g.
+        a plain ``assert`` in the student's code, keeps IPython's usual traceback.
+        """
+        first, *rest = _str(self).split("\n")
+        return [f"\x1b[1;31m{_type(self).__name__}\x1b[0m: {first}"] + rest
 
 
 def _current(key):
@@ -334,12 +347,13 @@ def call(fn, *args, **kwargs):
             if "broadcast" in _str(exc) or "aligned" in _str(exc) or "core dimension" in _str(exc):
                 hints.append("A shape mismatch: write down the shape of every array in "
                              "the formula (samples are rows: X is (N, D), W is (D_in, D_out)).")
-            _fail([f"{name}({shown}) raised {kind}: {exc}"], hints)
+            _fail([f"{name}({shown}) raised {kind}: {exc}"] + _raised_at(exc), hints)
     if caught:
         msg = _str(caught[0].message)
         hints = [h for key, h in _WARNING_HINTS.items() if key in msg][:1]
-        _fail([f"{name}({shown}) issued a {caught[0].category.__name__}: \"{msg}\".",
-               "  Any warning makes a graded cell score 0."], hints)
+        _fail([f"{name}({shown}) issued a {caught[0].category.__name__}: \"{msg}\"."]
+              + _warned_at(fn, caught[0]) + ["  Any warning makes a graded cell score 0."],
+              hints)
     return result
 
 
@@ -347,6 +361,33 @@ def expect_runs(fn, *args, **kwargs):
     """Fail unless ``fn(*args, **kwargs)`` runs without an exception or a warning."""
     __tracebackhide__ = True
     call(fn, *args, **kwargs)
+
+
+def _raised_at(exc):
+    """Where in the notebook's own code exc was raised, as a line for the message ([] if unknown).
+
+    The innermost frame whose globals are the notebook's (``__main__``): the student's line,
+    not numpy's. Functions defined elsewhere (a module, the grading sandbox) give [].
+    """
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") == "__main__":
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return []
+    code = found.tb_frame.f_code
+    text = _getline(code.co_filename, found.tb_lineno, found.tb_frame.f_globals).strip()
+    return [f"  raised in {code.co_name}, line {found.tb_lineno}" + (f": {text}" if text else "")]
+
+
+def _warned_at(fn, warning):
+    """The line of fn's own cell (or file) that issued warning, for the message ([] if elsewhere)."""
+    code = _getattr(fn, "__code__", None)
+    if code is None or warning.filename != code.co_filename:
+        return []
+    text = _getline(warning.filename, warning.lineno, _getattr(fn, "__globals__", None)).strip()
+    return [f"  issued in {code.co_name}, line {warning.lineno}: {text}"] if text else []
 
 
 def _innermost(exc):

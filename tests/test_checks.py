@@ -131,3 +131,100 @@ def test_exact_zero_matches_with_zero_tolerance():
     expect_close("x", np.array([0.0, 1.0]), [0.0, 1.0], rtol=0.0, atol=0.0)
     assert "Wrong values" in message(expect_close, "x", np.array([1e-300]), [0.0],
                                      rtol=0.0, atol=0.0)
+
+
+# --- what a failed check looks like in a Jupyter kernel ------------------------------------
+# IPython renders a CheckFailed through its _render_traceback_: the message only, no frames
+# of mlkit or of the hidden checks. It must stay an error output, so that nbclient (nbval,
+# autograde execute) and nbgrader still see the cell as failed; other exceptions keep their
+# usual traceback.
+
+nbformat = pytest.importorskip("nbformat")
+
+_CELLS = [
+    "import numpy as np\nfrom mlkit.checks import call, expect_close",
+    "def softmax(Z):\n    E = np.exp(Z - np.max(Z))\n    return E / E.sum(axis=0, keepdims=True)",
+    '"""Visible check for softmax on a batch."""\n'
+    'expect_close("softmax(Z) for Z of shape (2, 2)", call(softmax, np.array([[1.0, 2.0], [1.0, 2.0]])),\n'
+    '             [[0.2689414213699951, 0.7310585786300049]] * 2, hint="Normalise each row.")',
+    "def positive(x):\n    assert x > 0, 'x must be positive'\n    return x\n\npositive(-1.0)",
+    "def dense(X, W):\n    return X @ W.T\n\ncall(dense, np.ones((2, 3)), np.ones((3, 4)))",
+]
+
+
+def _shown(error):
+    """An error output's traceback as the reader sees it (ANSI colours removed)."""
+    import re
+    return re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+
+
+def _notebook(grade_cells=()):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in _CELLS]
+    for i in grade_cells:
+        nb.cells[i].metadata["nbgrader"] = {
+            "grade": True, "grade_id": f"test_{i}", "locked": True, "points": 1,
+            "schema_version": 3, "solution": False, "task": False}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def executed():
+    from nbclient import NotebookClient
+    nb = _notebook()
+    NotebookClient(nb, allow_errors=True, timeout=120, kernel_name="python3").execute()
+    return [[o for o in cell.outputs if o.output_type == "error"] for cell in nb.cells]
+
+
+def test_a_failed_check_in_a_kernel_shows_only_its_message(executed):
+    (error,) = executed[2]
+    assert error.ename == "CheckFailed"
+    shown = _shown(error)
+    assert "Wrong values for softmax(Z) for Z of shape (2, 2)" in shown
+    assert "expected 0.268941, got 0.5" in shown and "hint: Normalise each row." in shown
+    assert "checks.py" not in shown and "_fail" not in shown and "Traceback" not in shown
+
+
+def test_a_plain_assert_keeps_its_traceback(executed):
+    (error,) = executed[3]
+    shown = _shown(error)
+    assert error.ename == "AssertionError" and "x must be positive" in shown
+    assert "Traceback" in shown and "assert x > 0" in shown and "positive" in shown
+
+
+def test_an_exception_in_student_code_says_which_line_raised_it(executed):
+    (error,) = executed[4]
+    shown = _shown(error)
+    assert "dense(" in shown and "raised ValueError" in shown
+    assert "raised in dense, line 2: return X @ W.T" in shown
+    assert "checks.py" not in shown
+
+
+def test_nbclient_still_raises_on_a_failed_check():
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    nb = _notebook()
+    nb.cells = nb.cells[:3]
+    with pytest.raises(CellExecutionError) as info:
+        NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    assert "Wrong values for softmax(Z)" in str(info.value)
+
+
+def test_nbgrader_validate_still_counts_a_failed_check(tmp_path):
+    import os
+    import subprocess
+    import sys
+    pytest.importorskip("nbgrader")
+    nb = _notebook(grade_cells=[2])
+    nb.cells = nb.cells[:3]
+    nbformat.write(nb, tmp_path / "check.ipynb")
+    env = dict(os.environ, PATH=os.pathsep.join([os.path.dirname(sys.executable),
+                                                 os.environ.get("PATH", "")]))
+    out = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "check.ipynb"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    text = out.stdout + out.stderr
+    assert "VALIDATION FAILED ON 1 CELL(S)" in text, text
+    assert "CheckFailed: Wrong values for softmax(Z)" in text
+    assert "checks.py" not in text

@@ -1,6 +1,6 @@
 """Benchmark: one training epoch of the course's MLP in numpy, against PyTorch on the CPU.
 
-    python benchmarks/training.py [--epochs 5] [--threads 1,all] [--dtype float64,float32]
+    python benchmarks/training.py [--epochs 10] [--threads 1,all] [--dtype float64,float32]
                                   [--analyse]
 
 The network is the course's reference MLP, 784-256-10 with ReLU, softmax cross-entropy,
@@ -216,39 +216,36 @@ def numpy_step(patches=()):
     def step(params, Xb, yb):
         loss, grads = mlp_loss(params, Xb, yb)
         sgd_step(params, grads, LR)
-        step.grad_dtypes = {str(g.dtype) for g in grads.values()}
         return loss
+
+    def grad_dtypes(params, Xb, yb):
+        return sorted({str(g.dtype) for g in mlp_loss(params, Xb, yb)[1].values()})
+    step.grad_dtypes = grad_dtypes
     return step, sgd_name
 
 
-def run_numpy(cfg):
+def numpy_trainer(cfg, patches=()):
+    """(epoch(e) -> mean loss, facts) training the course's numpy code on the digits."""
     X, y, data_name = load_digits(cfg.get("samples"))
     X = X.astype(cfg["dtype"])
     params = init_params(cfg["dtype"])
-    step, sgd_name = numpy_step(cfg.get("patches", ()))
+    step, sgd_name = numpy_step(patches)
 
     def epoch(e):
         total = 0.0
-        for idx in batch_order(len(y), e):
+        for idx in batch_order(len(y), e):  # as 05's iterate_minibatches: X[idx], y[idx]
             total += step(params, X[idx], y[idx]) * len(idx)
         return total / len(y)
 
-    result = _timed_epochs(epoch, cfg["epochs"])
-    result.update(data=data_name, update=sgd_name, n_images=len(y),
-                  grad_dtypes=sorted(step.grad_dtypes),
-                  param_dtypes=sorted({str(p.dtype) for p in params.values()}))
-    if cfg.get("tracemalloc"):  # one more, untimed epoch: tracing slows Python allocations
-        import tracemalloc
-        tracemalloc.start()
-        epoch(cfg["epochs"] + 1)
-        result["traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    if cfg.get("profile"):
-        result["profile"] = _profile(epoch, cfg["epochs"] + 2)
-    return result
+    def facts():
+        return {"data": data_name, "update": sgd_name, "n_images": len(y),
+                "grad_dtypes": step.grad_dtypes(params, X[:BATCH], y[:BATCH]),
+                "param_dtypes": sorted({str(p.dtype) for p in params.values()})}
+    return epoch, facts
 
 
-def run_torch(cfg):
+def torch_trainer(cfg):
+    """(epoch(e) -> mean loss, facts) training the same network, the PyTorch way."""
     import numpy as np
     import torch
     torch.set_num_threads(cfg["threads"])
@@ -276,10 +273,57 @@ def run_torch(cfg):
             total += loss.item() * len(idx)
         return total / len(y_np)
 
+    def facts():
+        return {"data": data_name, "update": "torch.optim.SGD", "n_images": len(y_np),
+                "param_dtypes": sorted({str(p.dtype) for p in model.parameters()})}
+    return epoch, facts
+
+
+def run_numpy(cfg):
+    epoch, facts = numpy_trainer(cfg)
     result = _timed_epochs(epoch, cfg["epochs"])
-    result.update(data=data_name, update="torch.optim.SGD", n_images=len(y_np),
-                  param_dtypes=sorted({str(p.dtype) for p in model.parameters()}))
+    result.update(facts())
+    if cfg.get("tracemalloc"):  # one more, untimed epoch: tracing slows Python allocations
+        import tracemalloc
+        tracemalloc.start()
+        epoch(cfg["epochs"] + 1)
+        result["traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
     return result
+
+
+def run_torch(cfg):
+    epoch, facts = torch_trainer(cfg)
+    result = _timed_epochs(epoch, cfg["epochs"])
+    result.update(facts())
+    return result
+
+
+def run_compare(cfg):
+    """--analyse: torch, the reference and each cumulative patch, interleaved epoch by epoch
+    in this one process (so a change of load hits all alike), plus a profile and GEMM peak."""
+    names = ["reference"] + [" + ".join(["reference", *list(PATCHES)[:i]])
+                             for i in range(1, len(PATCHES) + 1)]
+    trainers = {"torch": torch_trainer(cfg)}
+    for i, name in enumerate(names):
+        trainers[name] = numpy_trainer(cfg, list(PATCHES)[:i])
+    times = {name: {"wall": [], "cpu": [], "losses": []} for name in trainers}
+    gemm = []
+    for e in range(cfg["epochs"] + 1):  # epoch 0 is the warm-up
+        for name, (epoch, _) in trainers.items():
+            w, c = time.perf_counter(), time.process_time()
+            loss = epoch(e)
+            if e:
+                times[name]["wall"].append(time.perf_counter() - w)
+                times[name]["cpu"].append(time.process_time() - c)
+            times[name]["losses"].append(loss)
+        gemm.append(run_gemm(cfg))
+    for name, (_, facts) in trainers.items():
+        times[name].update(facts())
+    reference_epoch = numpy_trainer(cfg)[0]
+    reference_epoch(0)
+    return {"variants": times, "profile": _profile(reference_epoch, 1),
+            "gemm_cpu_gflops": max(g["cpu_gflops"] for g in gemm)}
 
 
 def _timed_epochs(epoch, epochs):
@@ -339,7 +383,8 @@ def worker(cfg):
     os.environ.setdefault("MLKIT_PROGRESS", "0")
     import numpy  # noqa: F401  (BLAS loads here, with the thread count of the environment)
     blas = _blas_info(cfg["threads"])
-    result = {"gemm": run_gemm, "numpy": run_numpy, "torch": run_torch}[cfg["kind"]](cfg)
+    kinds = {"gemm": run_gemm, "numpy": run_numpy, "torch": run_torch, "compare": run_compare}
+    result = kinds[cfg["kind"]](cfg)
     result["blas"] = blas
     print(json.dumps(result))
 
@@ -396,8 +441,8 @@ def parse_threads(text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=5,
-                        help="timed epochs per run, after one warm-up epoch (default 5)")
+    parser.add_argument("--epochs", type=int, default=10,
+                        help="timed epochs per run, after one warm-up epoch (default 10)")
     parser.add_argument("--threads", default="1,all",
                         help='BLAS/torch thread counts, comma-separated; "all" = every core')
     parser.add_argument("--dtype", default="float64,float32",
@@ -461,15 +506,15 @@ def print_table(rows, args):
     print("-" * len(head))
     for dtype, n, gemm, mine, theirs in rows:
         n_img = mine["n_images"]
-        t_np, t_torch = median(mine["wall"]), median(theirs["wall"])
+        t_np, t_torch = min(mine["wall"]), min(theirs["wall"])
         gflops = useful_flops(n_img) / t_np / 1e9
         print(f"{dtype:8} {n:>3} | {t_np:>10.3f} {n_img / t_np:>7.0f} "
               f"{_mib(mine):>5} | {t_torch:>10.3f} {n_img / t_torch:>7.0f} {_mib(theirs):>5} | "
               f"{t_torch / t_np:>13.2f}x | {gemm['gflops']:>6.1f} GF "
               f"{gflops:>4.1f} GF {100 * gflops / gemm['gflops']:>6.0f} %")
     print()
-    print("s/ep: median wall-clock seconds of the timed epochs (after one warm-up epoch); "
-          "img/s: training images per second.")
+    print(f"s/ep: wall-clock seconds of the fastest of {args.epochs} timed epochs (after one "
+          "warm-up epoch; median and range below); img/s: training images per second.")
     print("MiB: peak resident memory the training added to its process (kernel high-water "
           "mark, reset before training, minus the resident size then; each run is its own "
           "process).")
@@ -488,17 +533,17 @@ def _mib(result):
 def print_details(details):
     print()
     for dtype, n, agreement, gemm, mine, theirs in details:
-        print(f"{dtype}, {n} thread(s): numpy {_spread(mine)}, cpu {median(mine['cpu']):.3f} "
+        print(f"{dtype}, {n} thread(s): numpy {_spread(mine)}, cpu {min(mine['cpu']):.3f} "
               f"s/ep, params {'/'.join(mine['param_dtypes'])}, BLAS threads "
               f"{mine['blas'].get('threads')}, numpy arrays allocated at peak "
               f"{mine['traced_peak_mib']:.1f} MiB (tracemalloc, one epoch), process peak "
               f"{mine['peak_rss_mib']:.0f} MiB; torch {_spread(theirs)}, cpu "
-              f"{median(theirs['cpu']):.3f} s/ep, process peak {theirs['peak_rss_mib']:.0f} "
+              f"{min(theirs['cpu']):.3f} s/ep, process peak {theirs['peak_rss_mib']:.0f} "
               f"MiB; mean loss of the last epoch {mine['losses'][-1]:.5f} (numpy) vs "
               f"{theirs['losses'][-1]:.5f} (torch), largest relative difference over the "
               f"epochs {agreement:.1e}")
         if n == 1:  # one thread: CPU time leaves out the time other processes took the core
-            t_np, t_torch = median(mine["cpu"]), median(theirs["cpu"])
+            t_np, t_torch = min(mine["cpu"]), min(theirs["cpu"])
             share = useful_flops(mine["n_images"]) / t_np / 1e9 / gemm["cpu_gflops"]
             print(f"  by CPU time (less sensitive to load): numpy {t_np:.3f} s/ep, torch "
                   f"{t_torch:.3f} s/ep, speed np/torch {t_torch / t_np:.2f}x, GEMM peak "
@@ -506,7 +551,8 @@ def print_details(details):
 
 
 def _spread(result):
-    return f"{min(result['wall']):.3f}-{max(result['wall']):.3f} s/ep"
+    wall = result["wall"]
+    return f"median {median(wall):.3f} s/ep ({min(wall):.3f}-{max(wall):.3f})"
 
 
 def analyse(dtypes, base):
@@ -517,37 +563,28 @@ def analyse(dtypes, base):
           "cumulatively in a worker process: NOT the course's code.")
     for name, patch in PATCHES.items():
         print(f"  {name}: {patch.__doc__}")
-    base = dict(base, epochs=max(base["epochs"], 10))
     for dtype in dtypes:
-        cfg = dict(base, dtype=dtype, threads=1)
-        gemm = measure(dict(cfg, kind="gemm"))["cpu_gflops"]
-        torch_run = measure(dict(cfg, kind="torch"))
-        prof = measure(dict(cfg, kind="numpy", profile=True))["profile"]
+        r = measure(dict(base, dtype=dtype, threads=1, kind="compare"))
+        prof, peak = r["profile"], r["gemm_cpu_gflops"]
         print(f"\n{dtype}: own time per function in one reference epoch (cProfile, "
               f"{prof['total']:.3f} s with its overhead; a matrix product counts in the "
               "function that computes it):")
         for name, seconds in prof["rows"][:8]:
             print(f"  {100 * seconds / prof['total']:5.1f} %  {name}")
-        print(f"{dtype}: {'variant':44} {'s/ep':>6} {'cpu s':>6} {'vs torch':>8} "
-              f"{'of peak':>7}  grads/params dtype, last loss")
-        t_torch = median(torch_run["cpu"])
-        print(f"  {'torch (for comparison)':44} {median(torch_run['wall']):6.3f} {t_torch:6.3f} "
-              f"{1:7.2f}x {'':>7}  {'/'.join(torch_run['param_dtypes'])}, "
-              f"{torch_run['losses'][-1]:.5f}")
-        applied = []
-        for name in [None, *PATCHES]:
-            if name:
-                applied.append(name)
-            r = measure(dict(cfg, kind="numpy", patches=applied))
-            t = median(r["cpu"])
-            share = useful_flops(r["n_images"]) / t / 1e9 / gemm
-            print(f"  {' + '.join(['reference', *applied]):44} {median(r['wall']):6.3f} {t:6.3f} "
-                  f"{t_torch / t:7.2f}x {100 * share:6.0f} %  "
-                  f"{'/'.join(r['grad_dtypes'])}/{'/'.join(r['param_dtypes'])}, "
-                  f"{r['losses'][-1]:.5f}")
-        print(f"  (s/ep: median wall-clock, cpu s: median process CPU time per epoch; vs "
-              f"torch and of peak (GEMM peak {gemm:.1f} GFLOP/s) by CPU time, which leaves "
-              "out the time other processes had the core)")
+        print(f"{dtype}: {'variant':44} {'best s':>6} {'cpu s':>6} {'vs torch':>8} "
+              f"{'of peak':>7}  grads/params, last loss")
+        t_torch = min(r["variants"]["torch"]["cpu"])
+        for name, v in r["variants"].items():
+            t = min(v["cpu"])
+            share = "" if name == "torch" else \
+                f"{100 * useful_flops(v['n_images']) / t / 1e9 / peak:6.0f} %"
+            dtypes_ = "/".join(v["param_dtypes"]) if name == "torch" else \
+                f"{'/'.join(v['grad_dtypes'])}/{'/'.join(v['param_dtypes'])}"
+            print(f"  {name:44} {min(v['wall']):6.3f} {t:6.3f} {t_torch / t:7.2f}x "
+                  f"{share:>7}  {dtypes_}, {v['losses'][-1]:.5f}")
+        print(f"  (all run interleaved, epoch by epoch, in one process; best s: fastest "
+              f"wall-clock epoch, cpu s: least process CPU time of an epoch; vs torch and "
+              f"of peak (GEMM peak {peak:.1f} GFLOP/s, best CPU time) by CPU time)")
 
 
 if __name__ == "__main__":

@@ -129,7 +129,9 @@ def _helpers(student_fn, label):
     function (a notebook kernel, the corpus), in the grading sandbox for its proxy."""
     sandbox = getattr(student_fn, "_sandbox", None)
     if sandbox is None:
-        return _local_helpers()
+        helpers = _local_helpers()
+        helpers["collect"].__name__ = label  # messages name the student's function
+        return helpers
     from autograde.engine import Remote
     answer = sandbox.request({"op": "exec", "cells": [["05-check-helpers", _HELPERS]]},
                              sandbox.limits.cell_seconds + 5)
@@ -206,29 +208,10 @@ def _std_stats(W, std):
 
 def _check_random_layers(params, sizes, method, what):
     __tracebackhide__ = True
-    pooled = []
-    for l in range(1, len(sizes)):
-        fi, fo = sizes[l - 1], sizes[l]
-        W = np.asarray(params[f"W{l}"], dtype=float)
-        std = METHOD_STD[method](fi, fo)
-        n, mean, spread, _ = _std_stats(W, std)
-        label = f'params["W{l}"] ({fi} x {fo}) from {what}'
-        expect_true(abs(mean) < 6.0 / np.sqrt(n),
-                    f"The weights of {label} should have mean 0: their mean is "
-                    f"{_fmt(mean * std)}, i.e. {_fmt(mean)} standard deviations.",
-                    hint="Draw from a Gaussian centred at 0: rng.normal(0.0, std, size=...).")
-        expect_true(abs(spread - 1.0) < 6.0 / np.sqrt(2 * n),
-                    f"Wrong spread for {label}: expected standard deviation {_fmt(std)} "
-                    f"(fan_in = {fi}, fan_out = {fo}), got {_fmt(spread * std)}.",
-                    hint=STD_HINTS[method])
-        pooled.append(W.ravel() / std)
-    z = np.concatenate(pooled)
-    _, _, _, kurt = _std_stats(z, 1.0)
-    expect_true(abs(kurt - 3.0) < max(0.5, 12.0 * np.sqrt(24.0 / z.size)),
-                f"The weights from {what} do not look Gaussian: their kurtosis is "
-                f"{kurt:.2f}, expected 3 for a normal distribution (1.8 for a uniform one).",
-                hint=f'method="{method}" draws from a Gaussian (rng.normal or '
-                     "rng.standard_normal), not a uniform distribution, and does not clip.")
+    layers = range(1, len(sizes))
+    stds = {l: METHOD_STD[method](sizes[l - 1], sizes[l]) for l in layers}
+    z = np.concatenate([np.asarray(params[f"W{l}"], dtype=float).ravel() / stds[l]
+                        for l in layers])
     distinct = np.unique(z).size
     expect_true(distinct == z.size,
                 f"The weights from {what} repeat: only {distinct} distinct values among "
@@ -236,6 +219,24 @@ def _check_random_layers(params, sizes, method, what):
                 hint="Draw every weight of every layer afresh from the same rng; don't "
                      "re-create the generator (or re-seed) for each layer, and don't tile "
                      "one row or column.")
+    for l in layers:
+        fi, fo = sizes[l - 1], sizes[l]
+        n, mean, spread, _ = _std_stats(params[f"W{l}"], stds[l])
+        label = f'params["W{l}"] ({fi} x {fo}) from {what}'
+        expect_true(abs(mean) < 6.0 / np.sqrt(n),
+                    f"The weights of {label} should have mean 0: their mean is "
+                    f"{_fmt(mean * stds[l])}, i.e. {_fmt(mean)} standard deviations.",
+                    hint="Draw from a Gaussian centred at 0: rng.normal(0.0, std, size=...).")
+        expect_true(abs(spread - 1.0) < 6.0 / np.sqrt(2 * n),
+                    f"Wrong spread for {label}: expected standard deviation {_fmt(stds[l])} "
+                    f"(fan_in = {fi}, fan_out = {fo}), got {_fmt(spread * stds[l])}.",
+                    hint=STD_HINTS[method])
+    _, _, _, kurt = _std_stats(z, 1.0)
+    expect_true(abs(kurt - 3.0) < max(0.5, 12.0 * np.sqrt(24.0 / z.size)),
+                f"The weights from {what} do not look Gaussian: their kurtosis is "
+                f"{kurt:.2f}, expected 3 for a normal distribution (1.8 for a uniform one).",
+                hint=f'method="{method}" draws from a Gaussian (rng.normal or '
+                     "rng.standard_normal), not a uniform distribution, and does not clip.")
 
 
 def _random_sizes(rng):

@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make course   – create .venv, install the course, open the student notebooks in JupyterLab
 #   make test     – create .venv, install the course with the instructor tools, run all tests
+#   make bundle   – write what students get (lectures, mlkit wheel, README) to dist/student
 # Instructors' commands (python -m autograde …) are in README.md.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 # JupyterLab refuses to start as root (containers, cloud VMs) unless told it is intended.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: course test lab-settings clean
+.PHONY: course test bundle lab-settings clean
 
 $(VENV)/.course: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +20,8 @@ $(VENV)/.course: pyproject.toml
 	touch $@
 
 $(VENV)/.instructor: $(VENV)/.course pyproject.toml
+	@# Editable: autograde (installed with mlkit) finds solutions/ and lectures/ here.
 	$(PY) -m pip install --quiet -e ".[test]"
-	@# The instructor tools run from this folder: make it importable in kernels too
-	@# (hidden test cells of the solution notebooks import autograde).
-	$(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_path('purelib'), 'nn_course_root.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
 	@# Build matplotlib's font cache now, not inside a notebook whose output nbval compares.
 	MPLBACKEND=Agg $(PY) -c "import matplotlib.pyplot"
 	touch $@
@@ -38,6 +37,10 @@ course: $(VENV)/.course lab-settings
 
 test: $(VENV)/.instructor
 	$(PY) -m pytest -n 2
+
+# What students get (lectures, the mlkit wheel, a README), in dist/student.
+bundle: $(VENV)/.instructor
+	$(PY) -m autograde bundle dist/student --force
 
 clean:
 	rm -rf $(VENV) .course

@@ -1,9 +1,9 @@
-"""Command line: ``python -m autograde {release,check-sync,execute,validate,grade}``."""
+"""Command line: ``python -m autograde {release,check-sync,execute,validate,grade,bundle}``."""
 
 import argparse
 import sys
 
-from autograde.course import CourseError, assignments
+from autograde.course import SOLUTIONS, CourseError, assignments
 from autograde.engine import Limits
 
 
@@ -12,9 +12,11 @@ def _ids(args):
 
 
 def cmd_release(args):
-    from autograde.release import release
+    from autograde.release import given_note, release
     for a in _ids(args):
         print(f"released {release(a)}")
+        if given_note(a):
+            print("  " + given_note(a))
 
 
 def cmd_check_sync(args):
@@ -60,6 +62,15 @@ def cmd_grade(args):
         print(f"wrote {len(paths)} feedback pages under {args.feedback}/")
 
 
+def cmd_bundle(args):
+    from autograde.bundle import bundle
+    out, notes = bundle(args.out_dir, args.assignment, force=args.force)
+    for note in notes:
+        print(note)
+    print(f"wrote the student bundle {out} ({', '.join(args.assignment or assignments())}): "
+          "give students this folder, never the repository")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograde", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,7 +100,18 @@ def main(argv=None):
     p.add_argument("--notebook-timeout", type=float, help="seconds for all code cells of a "
                    f"submission (default {defaults.exec_seconds:g})")
     p.set_defaults(fn=cmd_grade)
+    p = sub.add_parser("bundle", help="write what students get: lectures, mlkit wheel, README")
+    p.add_argument("out_dir", help="new (or empty) folder to write it into")
+    p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
+    p.add_argument("--force", action="store_true",
+                   help="replace a bundle this command wrote into OUT_DIR before")
+    p.set_defaults(fn=cmd_bundle)
     args = parser.parse_args(argv)
+    if not SOLUTIONS.is_dir():  # e.g. autograde installed non-editable, away from the repo
+        print(f"error: no course at {SOLUTIONS.parent} (no solutions/ folder): the instructor "
+              "tools work on the course repository; install it editable from your checkout: "
+              "pip install -e \".[instructor]\"", file=sys.stderr)
+        return 2
     try:
         return args.fn(args) or 0
     except CourseError as exc:

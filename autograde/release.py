@@ -9,17 +9,18 @@ import tempfile
 from pathlib import Path
 
 from autograde.course import LECTURES, ROOT, SOLUTIONS, STATE, CourseError, check_assignment
-from autograde.given import GIVEN_FILE, build_given, write_given
+from autograde.given import (GIVEN_FILE, _closure, _functions, build_given, given_spec,
+                             write_given)
 
 CONFIG = Path(__file__).with_name("nbgrader_config.py")
 
 
 def nbgrader_env():
     """Environment for nbgrader: the venv's bin/ first on PATH (nbgrader runs `alembic`),
-    the course root importable (hidden test cells import `autograde`), quiet progress bars."""
+    quiet progress bars. (Kernels import `autograde` for the hidden test cells: it is
+    installed, editable, with the course.)"""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     # One BLAS thread, as in the grading sandbox: small matrices run faster and timings
     # stay stable on a busy machine.
     env.update(MLKIT_PROGRESS="0", MLKIT_LIVE="0", PYDEVD_DISABLE_FILE_VALIDATION="1",
@@ -52,8 +53,21 @@ def generate(assignment, release_dir):
     return Path(release_dir) / assignment
 
 
+def given_note(assignment):
+    """For the instructor: which earlier notebooks' solutions an assignment's release holds
+    as given code, so when it may be handed out (None when it is given nothing)."""
+    spec = given_spec(assignment)
+    if not spec:
+        return None
+    solved = "; ".join(f"{earlier} ({', '.join(_closure(_functions(earlier), names))})"
+                       for earlier, names in spec.items())
+    return (f"note: {assignment}/{GIVEN_FILE} holds the solutions of {solved}. Give "
+            f"{assignment} to students only after the deadline of {' and '.join(spec)}.")
+
+
 def release(assignment):
-    """Regenerate lectures/<assignment> from solutions/<assignment>."""
+    """Regenerate lectures/<assignment> from solutions/<assignment> (given_note says what
+    given code it holds)."""
     with tempfile.TemporaryDirectory(dir=STATE if STATE.exists() else None) as tmp:
         built = generate(assignment, tmp)
         target = LECTURES / assignment

@@ -1,14 +1,11 @@
 """The student release: generated from solutions/, in sync, and free of anything secret."""
 
-import shutil
-import subprocess
-import sys
-import zipfile
-
 import pytest
 
+from autograde.bundle import solution_lines
 from autograde.course import LECTURES, ROOT, assignments, read_notebook, source_path
-from autograde.release import generate, out_of_sync
+from autograde.given import given_spec
+from autograde.release import generate, given_note, out_of_sync
 from autograde.validate import leaks, secret_lines, validate
 
 ASSIGNMENTS = assignments()
@@ -50,21 +47,35 @@ def test_hidden_tests_are_stripped_but_hidden_cells_still_fail_unsolved():
 
 
 def test_mlkit_contains_no_solution_code():
+    """No distinctive line of any solution (bare `for ... in ...:` lines do not count)."""
     secrets = set()
     for a in ASSIGNMENTS:
-        secrets |= secret_lines(read_notebook(source_path(a)))
+        secrets |= solution_lines(a)
     for path in (ROOT / "mlkit").rglob("*.py"):
         lines = {line.strip() for line in path.read_text().splitlines()}
         assert not secrets & lines, f"{path} contains solution code: {secrets & lines}"
 
 
-def test_installed_package_is_only_mlkit(tmp_path):
-    """The wheel students install holds mlkit and its data, never the instructor tooling."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
-    wheel = next(tmp_path.glob("*.whl"))
-    names = zipfile.ZipFile(wheel).namelist()
-    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
-    assert top == {"mlkit"}
-    assert "mlkit/data/mnist_4k.npz" in names and "mlkit/data/NOTICE.md" in names
-    shutil.rmtree(ROOT / "build", ignore_errors=True)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_note_names_the_solutions_in_given_code(assignment):
+    """Given code is an earlier notebook's solutions: the note names that notebook, the
+    functions it ships and says to wait for its deadline; no given code, no note."""
+    spec = given_spec(assignment)
+    note = given_note(assignment)
+    if not spec:
+        assert note is None
+        return
+    assert f"{assignment}/given.py holds the solutions of" in note
+    for earlier, names in spec.items():
+        assert earlier in note and all(name in note for name in names)
+    assert "only after the deadline of" in note
+
+
+def test_release_command_prints_the_note(monkeypatch, capsys, tmp_path):
+    from autograde import __main__ as cli
+    from autograde import release as rel
+    monkeypatch.setattr(rel, "release", lambda a: tmp_path / a)  # writes nothing
+    assert cli.main(["release", "01_neuron", "04_backprop"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("note:") == 1
+    assert "note: 04_backprop/given.py holds the solutions of 02_softmax_losses" in out

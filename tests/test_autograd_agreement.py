@@ -167,3 +167,53 @@ def test_mlp_loss_matches_torch(rng, layers, activation):
     assert rel(loss, expected.item()) < RTOL
     for k, v in tensors.items():
         assert rel(grads[k], v.grad.numpy()) < RTOL, k
+
+
+def _value_ops():
+    """op -> (on the course's Value, on torch tensors): a, b are nodes, c a number."""
+    return {
+        "add": (lambda a, b, c: a + b, lambda a, b, c: a + b),
+        "mul": (lambda a, b, c: a * b, lambda a, b, c: a * b),
+        "radd": (lambda a, b, c: c + a, lambda a, b, c: c + a),
+        "rmul": (lambda a, b, c: c * a, lambda a, b, c: c * a),
+        "tanh": (lambda a, b, c: a.tanh(), lambda a, b, c: torch.tanh(a)),
+        "relu": (lambda a, b, c: a.relu(), lambda a, b, c: torch.relu(a)),
+        "exp": (lambda a, b, c: a.exp(), lambda a, b, c: torch.exp(a)),
+    }
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_value_matches_torch(trial):
+    """04's scalar autograd (Value) on random expression graphs with shared nodes: every node's
+    value and gradient agree with torch.autograd (relu at exactly 0 included)."""
+    Value = ref("04_backprop")["Value"]
+    ops = _value_ops()
+    rng = np.random.default_rng(100 + trial)
+    inputs = [float(v) for v in rng.uniform(-1.5, 1.5, size=3)] + [0.0]  # relu(0) somewhere
+    values = [Value(x) for x in inputs]
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+    names = list(ops)
+    while len(values) < 4 + 25:
+        op = names[int(rng.integers(len(names)))]
+        i = int(rng.integers(max(0, len(values) - 4), len(values)))   # mostly recent nodes
+        j = int(rng.integers(len(values)))                           # shared nodes
+        if len(values) == 4 + 12:
+            op, i = "relu", 3                  # relu of the input 0.0: its gradient at 0
+        c = float(np.round(rng.uniform(-2, 2), 2))
+        v = ops[op][0](values[i], values[j], c)
+        if not abs(v.data) < 20.0:
+            continue
+        t = ops[op][1](tensors[i], tensors[j], c)
+        t.retain_grad()
+        values.append(v)
+        tensors.append(t)
+    # The output uses the last node, one from the middle and relu(0) (node 16), scaled.
+    out_v = values[-1] + values[len(values) // 2] + 2.5 * values[16]
+    out_t = tensors[-1] + tensors[len(tensors) // 2] + 2.5 * tensors[16]
+    out_v.backward()
+    out_t.backward()
+    assert rel(out_v.data, out_t.item()) < RTOL
+    for k, (v, t) in enumerate(zip(values, tensors)):
+        assert rel(v.data, t.item()) < RTOL, k
+        want = 0.0 if t.grad is None else t.grad.item()
+        assert rel(v.grad, want) < RTOL, (k, v.grad, want)

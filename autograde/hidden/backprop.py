@@ -11,7 +11,7 @@ import numpy as np
 
 from autograde.hidden import hidden_check
 from autograde.hidden._cases import call_unchanged, pair
-from mlkit.checks import (CheckFailed, expect_close, expect_dtype, expect_finite,
+from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_finite,
                           expect_shape, expect_true)
 
 A = "04_backprop"
@@ -36,6 +36,302 @@ def _sizes(rng):
     k = int(rng.integers(2, 6))
     return [(n, d, m), (1, int(rng.integers(2, 6)), int(rng.integers(2, 6))), (n, 1, 1),
             (k, k, k), (int(rng.integers(3, 9)) | 1, d, 1)]
+
+
+# --- the scalar autograd engine (Value) ----------------------------------------------------
+#
+# The checks drive the student's Value only through its public contract: the constructor,
+# .data, .grad, the operator methods __add__/__radd__/__mul__/__rmul__ (called explicitly,
+# as Python does for a + b, 2 + a, a * b, 2 * a), tanh(), relu(), exp() and backward(). The
+# same program of operations is run with the reference Value, and every node's .data and
+# .grad are compared. Under `grade` the student's objects live in the sandbox and arrive
+# here as proxies (autograde.engine.Remote), whose plain attribute access refuses names
+# starting with "_": _method fetches an operator method through the proxy's _attribute when
+# the engine has it, else through the sandbox's getattr request directly.
+
+VALUE_OPS = {  # op -> (method called on the node, how it reads, hint for a wrong gradient)
+    "add": ("__add__", "{0} + {1}", "d(a + b)/da = d(a + b)/db = 1: add out.grad to both "
+                                    "a.grad and b.grad."),
+    "radd": ("__radd__", "{1} + {0}", "A number on the left, c + v, calls v.__radd__(c): it is "
+                                      "v + c."),
+    "mul": ("__mul__", "{0} * {1}", "d(a * b)/da = b and d(a * b)/db = a: a.grad += b.data * "
+                                    "out.grad, b.grad += a.data * out.grad."),
+    "rmul": ("__rmul__", "{1} * {0}", "A number on the left, c * v, calls v.__rmul__(c): it is "
+                                      "v * c."),
+    "tanh": ("tanh", "tanh({0})", "d tanh(x)/dx = 1 - tanh(x)**2: with t = tanh(x) (the "
+                                  "output), 1 - t**2, times out.grad; not 1 - x**2."),
+    "relu": ("relu", "relu({0})", "d relu(x)/dx = 1 where x > 0 and 0 elsewhere, also at x = 0 "
+                                  "exactly (the course's convention), times out.grad."),
+    "exp": ("exp", "exp({0})", "d exp(x)/dx = exp(x) (the output), times out.grad."),
+}
+ACCUMULATE = ("A Value used more than once (x * x, or an input of two operations) gets the sum "
+              "of the contributions of all its uses: in every _backward, add to .grad (+=), "
+              "never assign (=).")
+TOPOLOGICAL = ("backward() must call each node's _backward exactly once, in reverse topological "
+               "order (a node only after every node that uses it): build the order with a "
+               "depth-first search that marks visited nodes, then walk it backwards.")
+SEED = "backward() starts with self.grad = 1.0 (d out / d out), then propagates."
+
+
+def _method(obj, name):
+    """obj.name, for a local Value or one in the grading sandbox (operator methods too)."""
+    __tracebackhide__ = True
+    cls = type(obj)
+    if name.startswith("_") and cls.__name__ == "Remote" and cls.__module__ == "autograde.engine":
+        if hasattr(cls, "_attribute"):  # an engine whose proxies forward operators
+            return obj._attribute(name)
+        from autograde import engine
+        answer = obj._sandbox.request({"op": "getattr", "handle": obj._target["handle"],
+                                       "attr": name}, obj._sandbox.limits.call_seconds)
+        if "error" in answer:
+            raise engine._student_error(answer["error"])
+        return engine._incoming(answer["result"], obj._sandbox)
+    return getattr(obj, name)
+
+
+def _type_name(obj):
+    return obj.__name__ if type(obj).__name__ == "Remote" else type(obj).__name__
+
+
+def _named(fn, name):
+    def method(*args):
+        __tracebackhide__ = True
+        return fn(*args)
+    method.__name__ = name
+    return method
+
+
+class _Program:
+    """A small expression: inputs, then steps (name, op, args), the last step the output.
+
+    args are names of earlier nodes or numbers (the constant of radd/rmul, which comes
+    second: ("c", "radd", ("x", 2.0)) is 2.0 + x).
+    """
+
+    def __init__(self, inputs, steps):
+        self.inputs, self.steps = dict(inputs), list(steps)
+        self.output = steps[-1][0] if steps else next(iter(self.inputs))
+        self.text = {name: name for name in self.inputs}
+        for name, op, args in self.steps:
+            shown = [self.text[a] if isinstance(a, str) else f"{a:g}" for a in args]
+            self.text[name] = VALUE_OPS[op][1].format(*shown)
+
+    def uses(self):
+        """How many times each node is an argument."""
+        count = dict.fromkeys(self.text, 0)
+        for _, _, args in self.steps:
+            for a in args:
+                if isinstance(a, str):
+                    count[a] += 1
+        return count
+
+    def formula(self, limit=90):
+        text = self.text[self.output]
+        return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _run_reference(cls, program):
+    nodes = {name: cls(x) for name, x in program.inputs.items()}
+    for name, op, args in program.steps:
+        this, *rest = [nodes[a] if isinstance(a, str) else a for a in args]
+        nodes[name] = getattr(this, VALUE_OPS[op][0])(*rest)
+    nodes[program.output].backward()
+    return ({k: float(v.data) for k, v in nodes.items()},
+            {k: float(v.grad) for k, v in nodes.items()})
+
+
+def _number(v, attr, what):
+    """float(v.attr), or CheckFailed saying why it is not a number."""
+    __tracebackhide__ = True
+    try:
+        value = getattr(v, attr)
+    except AttributeError:
+        raise CheckFailed(f"{what} is a {_type_name(v)} without the attribute .{attr}: the "
+                          f"operations of Value must return a new Value.\n  hint: e.g. "
+                          f"out = Value(self.data + other.data, (self, other), \"+\"); "
+                          f"return out.") from None
+    try:
+        return float(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{what}.{attr} should be a number, got "
+                          f"{_type_name(value)}.") from None
+
+
+def _student_run(Value, program, where):
+    """Build the program with the student's Value; return the nodes (name -> Value)."""
+    __tracebackhide__ = True
+    nodes = {}
+    for name, x in program.inputs.items():
+        nodes[name] = call(_named(Value, "Value"), x)
+        got = _number(nodes[name], "data", f"Value({x:g})")
+        expect_close(f"Value(x).data for x = {x:g}", got, x,
+                     hint="__init__ is given: keep self.data = float(data).")
+    for name, op, args in program.steps:
+        method, _, hint = VALUE_OPS[op]
+        this, *rest = [nodes[a] if isinstance(a, str) else a for a in args]
+        shown = program.text[name]
+        try:
+            fn = _method(this, method)
+        except AttributeError:
+            extra = (" (Python calls v.__radd__(c) for c + v when c is a number)"
+                     if op == "radd" else " (Python calls v.__rmul__(c) for c * v when c is "
+                     "a number)" if op == "rmul" else "")
+            raise CheckFailed(f"Your Value has no method {method}, so `{shown}` fails{extra}."
+                              f"\n  hint: define {method} in the class Value.") from None
+        nodes[name] = call(_named(fn, f"Value.{method}"), *rest)
+        _number(nodes[name], "data", f"the result of `{shown}` {where}")
+    return nodes
+
+
+def _check_program(student, ref, program, where=""):
+    """Run program with both classes, then compare every node's data and grad."""
+    __tracebackhide__ = True
+    want_data, want_grad = _run_reference(ref["Value"], program)
+    nodes = _student_run(student.Value, program, where)
+    what = f"f = {program.formula()}{where}, built with your Value"
+    for name, node in nodes.items():
+        got = _number(node, "data", f"`{program.text[name]}`")
+        op = next((o for n, o, _ in program.steps if n == name), None)
+        expect_close(f"the value (.data) of `{program.text[name]}` in {what}", got,
+                     want_data[name], rtol=1e-9, atol=1e-12,
+                     hint=None if op is None else f"`{program.text[name]}` is computed by your "
+                     f"Value.{VALUE_OPS[op][0]}.")
+    for name in program.inputs:
+        expect_close(f"the input {name}.data after building {what}",
+                     _number(nodes[name], "data", name), program.inputs[name],
+                     hint="An operation returns a new Value: it never changes its operands' "
+                          ".data.")
+    for name, node in nodes.items():
+        expect_close(f"{name}.grad before f.backward() in {what}", _number(node, "grad", name),
+                     0.0, hint="A new Value starts with grad = 0.0; only backward() changes it.")
+    out = nodes[program.output]
+    call(_named(_method(out, "backward"), "Value.backward"))
+    got = _number(out, "grad", "f")
+    expect_close(f"f.grad after f.backward() for {what}", got, 1.0, hint=SEED)
+    _compare_grads(nodes, want_grad, program, what)
+
+
+def _compare_grads(nodes, want, program, what):
+    """Compare grads from the output towards the inputs: the first wrong node is reported."""
+    __tracebackhide__ = True
+    uses = program.uses()
+    order = [n for n, _, _ in reversed(program.steps)] + list(program.inputs)
+    for name in order:
+        got = _number(nodes[name], "grad", name)
+        if np.isclose(got, want[name], rtol=1e-7, atol=1e-10):
+            continue
+        users = [op for _, op, args in program.steps if name in args]
+        shared = any(uses[n] > 1 for n, _, _ in program.steps)
+        hints = [TOPOLOGICAL] if shared and name in program.inputs else []
+        if got == 0.0 and want[name] != 0.0:
+            hints.append(TOPOLOGICAL if users else SEED)
+        if uses[name] > 1:
+            hints += [ACCUMULATE, TOPOLOGICAL]
+        hints += [VALUE_OPS[op][2] for op in users]
+        label = "the input " + name if name in program.inputs else f"`{program.text[name]}`"
+        expect_close(f"the gradient (.grad) of {label} after f.backward() for {what}", got,
+                     want[name], rtol=1e-7, atol=1e-10, hint=" ".join(list(dict.fromkeys(hints))[:2]))
+
+
+def _value_programs(rng):
+    """Programs covering every operation, numbers on both sides, reuse and depth."""
+    u = lambda lo=0.2, hi=1.5: float(rng.choice([-1.0, 1.0]) * rng.uniform(lo, hi))
+    c = float(np.round(rng.uniform(0.5, 3.0), 2)) * float(rng.choice([-1.0, 1.0]))
+    k = int(rng.integers(2, 6))
+    P = _Program
+    x, y, z = u(), u(), u()
+    programs = [
+        ("", P({"x": x, "y": y, "z": z}, [("s", "add", ("x", "y")), ("r", "mul", ("y", "z")),
+                                         ("f", "mul", ("s", "r"))])),
+        (" (a number on the right)", P({"x": x}, [("a", "add", ("x", c)),
+                                                  ("f", "mul", ("a", c))])),
+        (" (a number on the left)", P({"x": x}, [("a", "radd", ("x", c)),
+                                                 ("f", "rmul", ("a", c))])),
+        (" (an int on the left)", P({"x": x}, [("a", "rmul", ("x", k)),
+                                               ("f", "radd", ("a", k))])),
+        (" (a tanh neuron)", P({"x1": x, "w1": y, "x2": z, "w2": u(), "b": u()},
+                               [("p1", "mul", ("x1", "w1")), ("p2", "mul", ("x2", "w2")),
+                                ("s", "add", ("p1", "p2")), ("z", "add", ("s", "b")),
+                                ("f", "tanh", ("z",))])),
+        (" (tanh of a large input)", P({"x": u(2.0, 4.0)}, [("f", "tanh", ("x",))])),
+        (" (exp)", P({"x": u(0.1, 2.0), "y": u()}, [("e", "exp", ("x",)),
+                                                    ("f", "mul", ("e", "y"))])),
+        (" (relu of a positive input)", P({"x": abs(u())}, [("r", "relu", ("x",)),
+                                                             ("f", "mul", ("r", c))])),
+        (" (relu of a negative input)", P({"x": -abs(u())}, [("r", "relu", ("x",)),
+                                                              ("f", "add", ("r", "x"))])),
+        (" (relu at exactly 0)", P({"x": 0.0, "y": u()}, [("r", "relu", ("x",)),
+                                                           ("f", "mul", ("r", "y"))])),
+        (" (x used twice)", P({"x": x}, [("f", "mul", ("x", "x"))])),
+        (" (x used twice)", P({"x": y}, [("f", "add", ("x", "x"))])),
+        (" (u used on paths of different lengths)", P(
+            {"x": x, "y": y}, [("u", "mul", ("x", "y")), ("t", "tanh", ("u",)),
+                               ("e", "exp", ("t",)), ("f", "add", ("u", "e"))])),
+        (" (a long chain)", _chain(rng, 40)),
+        (" (a random graph)", _random_graph(rng, 14)),
+        (" (a random graph)", _random_graph(rng, 20)),
+    ]
+    return programs
+
+
+def _chain(rng, length):
+    """x -> ... -> f through tanh, mul/add by numbers and by x itself (x reused at every step)."""
+    steps, prev = [], "x"
+    for i in range(length):
+        op = ["tanh", "add", "mul", "rmul", "radd"][i % 5]
+        name = f"n{i}"
+        if op == "tanh":
+            steps.append((name, op, (prev,)))
+        elif op in ("add", "mul") and i % 2:
+            steps.append((name, op, (prev, "x")))
+        else:
+            steps.append((name, op, (prev, float(np.round(rng.uniform(0.5, 1.5), 2)))))
+        prev = name
+    return _Program({"x": float(rng.uniform(-1.0, 1.0))}, steps)
+
+
+def _random_graph(rng, size):
+    """A random expression DAG with shared nodes (values kept moderate: no overflow)."""
+    inputs = {f"x{i}": float(rng.uniform(-1.5, 1.5)) for i in range(3)}
+    value = dict(inputs)
+    steps = []
+    while len(steps) < size:
+        names = list(value)
+        recent = names[-4:]
+        a = str(rng.choice(recent))
+        b = str(rng.choice(names))
+        op = str(rng.choice(["add", "mul", "radd", "rmul", "tanh", "relu", "exp"]))
+        c = float(np.round(rng.uniform(-2.0, 2.0), 2)) or 0.5
+        if op in ("add", "mul"):
+            args = (a, b)
+            v = value[a] + value[b] if op == "add" else value[a] * value[b]
+        elif op in ("radd", "rmul"):
+            args = (a, c)
+            v = value[a] + c if op == "radd" else value[a] * c
+        else:
+            args = (a,)
+            v = {"tanh": np.tanh, "relu": lambda t: max(t, 0.0), "exp": np.exp}[op](value[a])
+            if op == "relu" and abs(value[a]) < 1e-3:
+                continue
+        if not 1e-3 < abs(v) < 20.0:
+            continue
+        name = f"n{len(steps)}"
+        steps.append((name, op, args))
+        value[name] = float(v)
+    # The output adds the last node and one earlier node: more sharing, one connected graph.
+    steps.append(("f", "add", (steps[-1][0], steps[len(steps) // 2][0])))
+    return _Program(inputs, steps)
+
+
+@hidden_check(A, "Value")
+def value(student, ref, rng):
+    for where, program in _value_programs(rng):
+        _check_program(student, ref, program, where)
+    # The output itself an input: backward() on a fresh Value sets its grad to 1.
+    leaf = call(_named(student.Value, "Value"), float(rng.uniform(-2, 2)))
+    call(_named(_method(leaf, "backward"), "Value.backward"))
+    expect_close("v.grad after v.backward() for v = Value(x) (a graph of one node)",
+                 _number(leaf, "grad", "v"), 1.0, hint=SEED)
 
 
 # --- the linear layer --------------------------------------------------------------------------

@@ -12,6 +12,11 @@ with the caches of ``mlp_forward``, which here is the reference's: a list with o
 ReLU, A for sigmoid and tanh, and None for the last layer. The mlp_backward entries read
 that format, as a student's mlp_backward reads their own mlp_forward's caches.
 
+``Value`` (the scalar autograd engine) is graded through its public contract only (the
+constructor, .data, .grad, the operator methods, tanh, relu, exp, backward): its entries are
+built from a correct class with one part changed (``_value(part=...)``), plus whole classes
+written differently (op tags instead of closures, Kahn's algorithm, their own __init__).
+
 A WRONG entry breaks COURSE.md's contract somewhere; a CORRECT one meets it everywhere,
 written differently from the instructor's solution.
 """
@@ -20,6 +25,7 @@ from corpus import entries as _entries, joined as _with
 
 ASSIGNMENT = "04_backprop"
 EXERCISES = {
+    "value": ("Value",),
     "linear": ("linear_forward", "linear_backward"),
     "relu_layer": ("relu_forward", "relu_backward"),
     "sigmoid_layer": ("sigmoid_forward", "sigmoid_backward"),
@@ -79,7 +85,505 @@ _TANH_BACKWARD_OK = """
 """
 
 
+# --- Value ----------------------------------------------------------------------------------
+# A correct Value assembled from parts, so that each WRONG entry changes exactly one of them.
+
+_V_HEAD = """
+    import math
+
+    class Value:
+        def __init__(self, data, _children=(), _op=""):
+            self.data = float(data)
+            self.grad = 0.0
+            self._prev = tuple(_children)
+            self._op = _op
+            self._backward = lambda: None
+"""
+_V_ADD = """
+        def __add__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data + other.data, (self, other), "+")
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = _backward
+            return out
+"""
+_V_RADD = """
+        def __radd__(self, other):
+            return self + other
+"""
+_V_MUL = """
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out._backward = _backward
+            return out
+"""
+_V_RMUL = """
+        def __rmul__(self, other):
+            return self * other
+"""
+_V_TANH = """
+        def tanh(self):
+            t = math.tanh(self.data)
+            out = Value(t, (self,), "tanh")
+            def _backward():
+                self.grad += (1 - t * t) * out.grad
+            out._backward = _backward
+            return out
+"""
+_V_RELU = """
+        def relu(self):
+            out = Value(max(self.data, 0.0), (self,), "relu")
+            def _backward():
+                self.grad += (self.data > 0) * out.grad
+            out._backward = _backward
+            return out
+"""
+_V_EXP = """
+        def exp(self):
+            e = math.exp(self.data)
+            out = Value(e, (self,), "exp")
+            def _backward():
+                self.grad += e * out.grad
+            out._backward = _backward
+            return out
+"""
+_V_BACKWARD = """
+        def backward(self):
+            order, seen = [], set()
+            def visit(v):
+                if v not in seen:
+                    seen.add(v)
+                    for child in v._prev:
+                        visit(child)
+                    order.append(v)
+            visit(self)
+            self.grad = 1.0
+            for v in reversed(order):
+                v._backward()
+"""
+_V_PARTS = {"add": _V_ADD, "radd": _V_RADD, "mul": _V_MUL, "rmul": _V_RMUL, "tanh": _V_TANH,
+            "relu": _V_RELU, "exp": _V_EXP, "backward": _V_BACKWARD}
+
+
+def _value(**changed):
+    """A Value class: the correct parts, with the named ones replaced (None: left out)."""
+    from textwrap import dedent, indent
+    parts = [dedent(_V_HEAD).strip("\n")]
+    for name, text in _V_PARTS.items():
+        text = changed.get(name, text)
+        if text is not None:
+            parts.append(indent(dedent(text).strip("\n"), "    "))
+    return "\n\n".join(parts) + "\n"
+
+
+_VALUE_WRONG = [
+    ("grad overwritten (=) instead of accumulated in + and *", _value(add="""
+        def __add__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data + other.data, (self, other), "+")
+            def _backward():
+                self.grad = out.grad
+                other.grad = out.grad
+            out._backward = _backward
+            return out
+    """, mul="""
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad = other.data * out.grad
+                other.grad = self.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("grad overwritten (=) in * only (x * x gets x, not 2x)", _value(mul="""
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad = other.data * out.grad
+                other.grad = self.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("backward recurses into the inputs without a topological order", _value(backward="""
+        def backward(self):
+            self.grad = 1.0
+            def propagate(v):
+                v._backward()
+                for child in v._prev:
+                    propagate(child)
+            propagate(self)
+    """)),
+    ("backward in breadth-first order from the output", _value(backward="""
+        def backward(self):
+            self.grad = 1.0
+            queue, seen = [self], {self}
+            while queue:
+                v = queue.pop(0)
+                v._backward()
+                for child in v._prev:
+                    if child not in seen:
+                        seen.add(child)
+                        queue.append(child)
+    """)),
+    ("topological order not reversed (inputs first)", _value(backward="""
+        def backward(self):
+            order, seen = [], set()
+            def visit(v):
+                if v not in seen:
+                    seen.add(v)
+                    for child in v._prev:
+                        visit(child)
+                    order.append(v)
+            visit(self)
+            self.grad = 1.0
+            for v in order:
+                v._backward()
+    """)),
+    ("topological sort without a visited set (shared nodes run twice)", _value(backward="""
+        def backward(self):
+            order = []
+            def visit(v):
+                for child in v._prev:
+                    visit(child)
+                order.append(v)
+            visit(self)
+            self.grad = 1.0
+            for v in reversed(order):
+                v._backward()
+    """)),
+    ("backward does not seed self.grad = 1", _value(backward="""
+        def backward(self):
+            order, seen = [], set()
+            def visit(v):
+                if v not in seen:
+                    seen.add(v)
+                    for child in v._prev:
+                        visit(child)
+                    order.append(v)
+            visit(self)
+            for v in reversed(order):
+                v._backward()
+    """)),
+    ("no __radd__ (2 + v fails)", _value(radd=None)),
+    ("no __rmul__ (2 * v fails)", _value(rmul=None)),
+    ("__radd__ and __rmul__ return NotImplemented", _value(radd="""
+        def __radd__(self, other):
+            return NotImplemented
+    """, rmul="""
+        def __rmul__(self, other):
+            return NotImplemented
+    """)),
+    ("__add__ does not wrap a number (v + 2 fails)", _value(add="""
+        def __add__(self, other):
+            out = Value(self.data + other.data, (self, other), "+")
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("__mul__ gradients swapped (a.grad += a.data * out.grad)", _value(mul="""
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad += self.data * out.grad
+                other.grad += other.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("tanh gradient from the pre-activation: 1 - x**2", _value(tanh="""
+        def tanh(self):
+            out = Value(math.tanh(self.data), (self,), "tanh")
+            def _backward():
+                self.grad += (1 - self.data ** 2) * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("tanh gradient applies tanh to the output again: 1 - tanh(t)**2", _value(tanh="""
+        def tanh(self):
+            t = math.tanh(self.data)
+            out = Value(t, (self,), "tanh")
+            def _backward():
+                self.grad += (1 - math.tanh(t) ** 2) * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("tanh gradient forgets out.grad", _value(tanh="""
+        def tanh(self):
+            t = math.tanh(self.data)
+            out = Value(t, (self,), "tanh")
+            def _backward():
+                self.grad += 1 - t * t
+            out._backward = _backward
+            return out
+    """)),
+    ("exp gradient uses x instead of exp(x)", _value(exp="""
+        def exp(self):
+            out = Value(math.exp(self.data), (self,), "exp")
+            def _backward():
+                self.grad += self.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("exp gradient forgets out.grad", _value(exp="""
+        def exp(self):
+            e = math.exp(self.data)
+            out = Value(e, (self,), "exp")
+            def _backward():
+                self.grad += e
+            out._backward = _backward
+            return out
+    """)),
+    ("relu gradient 1 at x = 0 (x >= 0)", _value(relu="""
+        def relu(self):
+            out = Value(max(self.data, 0.0), (self,), "relu")
+            def _backward():
+                self.grad += (self.data >= 0) * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("relu gradient multiplies by the output", _value(relu="""
+        def relu(self):
+            out = Value(max(self.data, 0.0), (self,), "relu")
+            def _backward():
+                self.grad += out.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("relu forward as abs(x)", _value(relu="""
+        def relu(self):
+            out = Value(abs(self.data), (self,), "relu")
+            def _backward():
+                self.grad += (self.data > 0) * out.grad
+            out._backward = _backward
+            return out
+    """)),
+    ("__add__ changes its operand's data in place", _value(add="""
+        def __add__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            self.data = self.data + other.data
+            out = Value(self.data, (self, other), "+")
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = _backward
+            return out
+    """)),
+]
+
+_VALUE_CORRECT = [
+    ("the micrograd way (closures, recursive topological sort)", _value()),
+    ("iterative depth-first topological sort with an explicit stack", _value(backward="""
+        def backward(self):
+            order, seen, stack = [], set(), [(self, False)]
+            while stack:
+                v, done = stack.pop()
+                if done:
+                    order.append(v)
+                elif v not in seen:
+                    seen.add(v)
+                    stack.append((v, True))
+                    stack.extend((c, False) for c in v._prev)
+            self.grad = 1.0
+            for v in reversed(order):
+                v._backward()
+    """)),
+    ("Kahn's algorithm: a node once all its users are done", _value(backward="""
+        def backward(self):
+            users, stack, seen = {}, [self], {self}
+            while stack:
+                v = stack.pop()
+                for c in v._prev:
+                    users[c] = users.get(c, 0) + 1
+                    if c not in seen:
+                        seen.add(c)
+                        stack.append(c)
+            self.grad = 1.0
+            ready = [self]
+            while ready:
+                v = ready.pop()
+                v._backward()
+                for c in v._prev:
+                    users[c] -= 1
+                    if users[c] == 0:
+                        ready.append(c)
+    """)),
+    ("__radd__ = __add__ and __rmul__ = __mul__ as aliases, numpy math", _value(
+        radd="""
+        __radd__ = __add__
+    """, rmul="""
+        __rmul__ = __mul__
+    """, tanh="""
+        def tanh(self):
+            out = Value(np.tanh(self.data), (self,), "tanh")
+            def _backward():
+                self.grad += (1 - out.data ** 2) * out.grad
+            out._backward = _backward
+            return out
+    """, exp="""
+        def exp(self):
+            out = Value(np.exp(self.data), (self,), "exp")
+            def _backward():
+                self.grad += out.data * out.grad
+            out._backward = _backward
+            return out
+    """, relu="""
+        def relu(self):
+            out = Value(self.data * (self.data > 0), (self,), "relu")
+            def _backward():
+                self.grad += out.grad if out.data > 0 else 0.0
+            out._backward = _backward
+            return out
+    """)),
+    ("op tags: backward dispatches on _op, no closures", """
+        import math
+
+        class Value:
+            def __init__(self, data, _children=(), _op=""):
+                self.data = float(data)
+                self.grad = 0.0
+                self._prev = tuple(_children)
+                self._op = _op
+
+            def _wrap(self, other):
+                return other if isinstance(other, Value) else Value(other)
+
+            def __add__(self, other):
+                other = self._wrap(other)
+                return Value(self.data + other.data, (self, other), "+")
+
+            def __radd__(self, other):
+                return self._wrap(other) + self
+
+            def __mul__(self, other):
+                other = self._wrap(other)
+                return Value(self.data * other.data, (self, other), "*")
+
+            def __rmul__(self, other):
+                return self._wrap(other) * self
+
+            def tanh(self):
+                return Value(math.tanh(self.data), (self,), "tanh")
+
+            def relu(self):
+                return Value(max(0.0, self.data), (self,), "relu")
+
+            def exp(self):
+                return Value(math.exp(self.data), (self,), "exp")
+
+            def _local(self):
+                # d(self)/d(input) for each input, from the operation's tag
+                if self._op == "+":
+                    return [1.0, 1.0]
+                if self._op == "*":
+                    a, b = self._prev
+                    return [b.data, a.data]
+                if self._op == "tanh":
+                    return [1.0 - self.data ** 2]
+                if self._op == "relu":
+                    return [1.0 if self.data > 0 else 0.0]
+                if self._op == "exp":
+                    return [self.data]
+                return []
+
+            def backward(self):
+                order, seen = [], set()
+                def visit(v):
+                    if id(v) not in seen:
+                        seen.add(id(v))
+                        for c in v._prev:
+                            visit(c)
+                        order.append(v)
+                visit(self)
+                self.grad = 1.0
+                for v in reversed(order):
+                    for child, d in zip(v._prev, v._local()):
+                        child.grad += d * v.grad
+    """),
+    ("its own __init__ (children kept in a list, data as given)", """
+        import math
+
+        class Value:
+            def __init__(self, data, children=(), op=""):
+                self.data = data
+                self.grad = 0
+                self.children = list(children)
+                self.back = None
+
+            def __add__(self, other):
+                if not isinstance(other, Value):
+                    other = Value(other)
+                out = Value(self.data + other.data, [self, other])
+                def back():
+                    self.grad += out.grad
+                    other.grad += out.grad
+                out.back = back
+                return out
+
+            __radd__ = __add__
+
+            def __mul__(self, other):
+                if not isinstance(other, Value):
+                    other = Value(other)
+                out = Value(self.data * other.data, [self, other])
+                def back():
+                    self.grad += other.data * out.grad
+                    other.grad += self.data * out.grad
+                out.back = back
+                return out
+
+            __rmul__ = __mul__
+
+            def _unary(self, value, slope):
+                out = Value(value, [self])
+                def back():
+                    self.grad += slope * out.grad
+                out.back = back
+                return out
+
+            def tanh(self):
+                t = math.tanh(self.data)
+                return self._unary(t, 1 - t * t)
+
+            def relu(self):
+                return self._unary(max(self.data, 0), 1.0 if self.data > 0 else 0.0)
+
+            def exp(self):
+                e = math.exp(self.data)
+                return self._unary(e, e)
+
+            def backward(self):
+                order, seen = [], set()
+                stack = [(self, iter(self.children))]
+                seen.add(id(self))
+                while stack:
+                    node, children = stack[-1]
+                    child = next(children, None)
+                    if child is None:
+                        stack.pop()
+                        order.append(node)
+                    elif id(child) not in seen:
+                        seen.add(id(child))
+                        stack.append((child, iter(child.children)))
+                self.grad = 1
+                for node in reversed(order):
+                    if node.back is not None:
+                        node.back()
+    """),
+]
+
+
 WRONG = {
+    "value": _entries(*_VALUE_WRONG),
     "linear": _entries(
         ("dW transposed: dZ.T @ X", _with(_LINEAR_FORWARD_OK, """
             def linear_backward(dZ, cache):
@@ -653,6 +1157,7 @@ WRONG = {
 
 
 CORRECT = {
+    "value": _entries(*_VALUE_CORRECT),
     "linear": _entries(
         ("np.dot, cache as a dict", """
             def linear_forward(X, W, b):

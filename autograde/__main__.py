@@ -48,20 +48,6 @@ def cmd_validate(args):
     return 1 if failed else 0
 
 
-def cmd_grade(args):
-    from autograde.grade import grade
-    limits = Limits(**{k: v for k, v in (("call_seconds", args.timeout),
-                                         ("cell_seconds", args.cell_timeout),
-                                         ("exec_seconds", args.notebook_timeout)) if v})
-    rows = grade(args.submitted, args.out, assignment_ids=args.assignment, jobs=args.jobs,
-                 salt=args.salt, limits=limits)
-    print(f"wrote {len(rows)} rows to {args.out}")
-    if args.feedback:
-        from autograde.feedback import write_feedback
-        paths = write_feedback(rows, args.feedback)
-        print(f"wrote {len(paths)} feedback pages under {args.feedback}/")
-
-
 def cmd_bundle(args):
     from autograde.bundle import bundle
     out, notes = bundle(args.out_dir, args.assignment, force=args.force)
@@ -82,24 +68,8 @@ def main(argv=None):
         p = sub.add_parser(name, help=help_)
         p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
         p.set_defaults(fn=fn)
-    p = sub.add_parser("grade", help="grade a folder of submissions into a CSV")
-    p.add_argument("submitted", help="folder laid out as <student>/<assignment>/<nb>.ipynb")
-    p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")
-    p.add_argument("--out", default="grades.csv", help="CSV to write (default grades.csv)")
-    p.add_argument("--feedback", metavar="DIR",
-                   help="also write DIR/<student>/<assignment>.html for each submission")
-    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
-    p.add_argument("--salt", default="",
-                   help="secret mixed into each student's hidden-test seed (keep it private;"
-                        " the same salt gives the same grades)")
-    defaults = Limits()
-    p.add_argument("--timeout", type=float, help="seconds per call of a student function "
-                   f"(default {defaults.call_seconds:g})")
-    p.add_argument("--cell-timeout", type=float, help="seconds per code cell of a "
-                   f"submission (default {defaults.cell_seconds:g})")
-    p.add_argument("--notebook-timeout", type=float, help="seconds for all code cells of a "
-                   f"submission (default {defaults.exec_seconds:g})")
-    p.set_defaults(fn=cmd_grade)
+    from autograde.cli import add_commands  # collect, grade, feedback, export
+    add_commands(sub)
     p = sub.add_parser("bundle", help="write what students get: lectures, mlkit wheel, README")
     p.add_argument("out_dir", help="new (or empty) folder to write it into")
     p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")

@@ -244,6 +244,29 @@ class Remote:
             raise _student_error(answer["error"])
 
 
+# Operators on a student's object (a micrograd-style Value) run in the sandbox too.
+OPERATORS = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+             "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__matmul__",
+             "__rmatmul__", "__neg__", "__lt__", "__le__", "__gt__", "__ge__"]
+
+
+def _operator(name):
+    def method(self, *args):
+        if "handle" not in self._target:
+            return NotImplemented
+        answer = self._sandbox.request({"op": "getattr", "handle": self._target["handle"],
+                                        "attr": name}, self._sandbox.limits.call_seconds)
+        if "error" in answer:
+            return NotImplemented
+        return _incoming(answer["result"], self._sandbox)(*args)
+    method.__name__ = name
+    return method
+
+
+for _name in OPERATORS:
+    setattr(Remote, _name, _operator(_name))
+
+
 def _outgoing(value):
     """How a check passes a function to the student's code: by reference, never pickled."""
     if isinstance(value, Remote):
@@ -377,13 +400,19 @@ def _run_cell(cell, namespace):
 
 
 def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(),
-                   experiments=False):
+                   experiments=False, notes=(), report=None, save_files_to=None):
     """Grade one submitted notebook; returns a CellResult per test cell of the source.
 
     The files beside the notebook (its submission folder's own, see ``submission_files``)
     are copied into the sandbox's working directory; experiment cells are skipped unless
-    ``experiments``.
+    ``experiments``. ``save_files_to``: a folder to copy the files the student's code
+    wrote into (tests: a submission as a student who ran everything would have it).
+    ``notes`` are added to every message; ``report`` (a dict), if given,
+    receives what went wrong with the run itself: ``crashes`` (times the student's code
+    killed its process), ``timeouts`` (cells or calls stopped), ``skipped`` (cell ids).
     """
+    report = {} if report is None else report
+    report.update(crashes=0, timeouts=0, skipped=[])
     source_nb = source_notebook(assignment)
     tests = graded_cells(source_nb)
 
@@ -404,7 +433,8 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
                        exercise_names(assignment),
                        [c for c in code_cells(source_nb) if c.role == "setup"],
                        seed, limits, denied, files)
-    session.notes += [f"(note: {n})" for n in file_notes]
+    session.notes += [f"(note: {n})" for n in [*notes, *file_notes]]
+    session.save_files_to = save_files_to
     results = []
     try:
         for cell in tests:
@@ -412,24 +442,40 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
                 status, message = _run_cell(cell, session.namespace())
             except SandboxTimeout as exc:
                 status, message = "timeout", f"your code did not finish: {exc}"
+                report["timeouts"] += 1
             except SandboxCrashed as exc:
                 status, message = "error", f"your code crashed the grader's process: {exc}"
+                report["crashes"] += 1
             results.append(CellResult(cell.grade_id, cell.points,
                                       cell.points if status == "passed" else 0.0,
                                       status, message))
     except SandboxCrashed as exc:  # the notebook cannot be run at all
+        report["crashes"] += 1
         done = {r.cell for r in results}
         results += [r for r in all_rows("error", f"running your notebook failed: {exc}")
                     if r.cell not in done]
     finally:
         session.close()
+    report["skipped"] = sorted(session.skipped)
+    report["crashes"] += session.crashes
+    report["timeouts"] += session.timeouts
     if session.tampered:
         message = ("your code rebinds " + ", ".join(session.tampered[:5])
                    + ("…" if len(session.tampered) > 5 else "") + ": checks were not trusted")
         return [CellResult(r.cell, r.max_score, 0.0, "tampered", message) for r in results]
     for r in results:
-        r.message = " ".join([r.message, *session.notes]).strip()
+        r.message = scrub_paths(" ".join([r.message, *session.notes]).strip())
     return results
+
+
+_PATH = re.compile(r"(?<![\w.~])/(?:[^\s'\",:;()\[\]<>]+/)+([^\s'\",:;()\[\]<>]*)")
+
+
+def scrub_paths(message):
+    """The message with the grading host's paths removed: a student never learns where
+    the course, the Python installation or the sandbox live (a path inside the sandbox's
+    working directory becomes relative; any other absolute path keeps only its name)."""
+    return _PATH.sub(lambda m: f".../{m.group(1)}" if m.group(1) else "...", message)
 
 
 class _Session:
@@ -445,6 +491,8 @@ class _Session:
         self.assignment, self.cells, self.names, self.setup = assignment, cells, names, setup
         self.seed, self.limits, self.denied, self.files = seed, limits, denied, list(files)
         self.skipped, self.notes, self.tampered = set(), [], []
+        self.crashes = self.timeouts = 0
+        self.save_files_to = None
         self.sandbox, self._namespace, self.starts = None, None, 0
 
     def namespace(self):
@@ -468,6 +516,7 @@ class _Session:
             if cell_id in self.skipped:
                 continue
             if time.monotonic() > deadline:
+                self.timeouts += 1
                 self._skip(cell_id, f"skipped: the notebook ran past "
                                     f"{self.limits.exec_seconds:.0f} s")
                 continue
@@ -475,6 +524,10 @@ class _Session:
                 info = self.sandbox.request({"op": "exec", "cells": [[cell_id, source]]},
                                             self.limits.cell_seconds + 5)
             except (SandboxCrashed, SandboxTimeout) as exc:
+                if isinstance(exc, SandboxTimeout):
+                    self.timeouts += 1
+                else:
+                    self.crashes += 1
                 self._skip(cell_id, f"cell {cell_id!r} was skipped: {exc}")
                 return  # restart without it (the caller loops)
             errors += info.get("cell_errors", [])
@@ -509,7 +562,23 @@ class _Session:
     def close(self):
         self._merge_tampered()
         if self.sandbox is not None:
+            if self.save_files_to and getattr(self.sandbox, "workdir", None):
+                _save_new_files(self.sandbox, self.save_files_to)
             self.sandbox.close()
+
+
+def _save_new_files(sandbox, folder):
+    """Copy the files the student's code wrote (not those copied in) to folder: what a
+    student who ran the whole notebook would find beside it."""
+    given = {rel for _, rel in sandbox.files}
+    for here, _, names in os.walk(sandbox.workdir):
+        for name in names:
+            path = os.path.join(here, name)
+            rel = os.path.relpath(path, sandbox.workdir)
+            if rel not in given and os.path.isfile(path) and not os.path.islink(path):
+                target = os.path.join(folder, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(path, target)
 
 
 def run_tests_locally(assignment, functions, *, seed="local", cells=None):

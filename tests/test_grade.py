@@ -84,7 +84,7 @@ def add_files(folder):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("submitted")
+    root = tmp_path_factory.mktemp("course") / "submitted"  # gradebook.db beside it
     for student, options in STUDENTS.items():
         options = dict(options)
         files = options.pop("files", False)
@@ -216,17 +216,20 @@ WITH_EXPERIMENTS = [a for a in assignments()
 
 @pytest.mark.parametrize("assignment", WITH_EXPERIMENTS)
 def test_skipping_experiment_cells_changes_no_score(assignment, tmp_path):
-    """The solution notebook, graded as a submission with and without its experiments,
+    """The solution notebook, graded as a submission with its experiments run, then without
+    them but with the files they saved (a model 07's predict loads: a student submits it),
     gets the same score on every test cell (exercises never depend on an experiment)."""
     import shutil
-    folder = tmp_path / "student" / assignment
-    folder.mkdir(parents=True)
-    shutil.copy(source_path(assignment), folder)
+    ran, submitted = tmp_path / "ran" / assignment, tmp_path / "submitted" / assignment
+    for folder in (ran, submitted):
+        folder.mkdir(parents=True)
+        shutil.copy(source_path(assignment), folder)
     scores = {}
-    for experiments in (False, True):
-        results = grade_notebook(assignment, folder / f"{assignment}.ipynb", seed="exp",
-                                 experiments=experiments)
-        scores[experiments] = {r.cell: (r.score, r.status) for r in results}
+    results = grade_notebook(assignment, ran / f"{assignment}.ipynb", seed="exp",
+                             experiments=True, save_files_to=submitted)
+    scores[True] = {r.cell: (r.score, r.status) for r in results}
+    results = grade_notebook(assignment, submitted / f"{assignment}.ipynb", seed="exp")
+    scores[False] = {r.cell: (r.score, r.status) for r in results}
     assert scores[False] == scores[True]
     assert all(status == "passed" for _, status in scores[False].values())
 
@@ -238,9 +241,9 @@ def test_broken_and_missing_notebooks_get_rows(graded):
 
 
 def test_same_submission_same_scores(graded, tmp_path):
-    make_submission(tmp_path, "good")
+    make_submission(tmp_path / "submitted", "good")
     out = tmp_path / "again.csv"
-    grade(tmp_path, out, assignment_ids=["01_neuron"], jobs=1, salt="test",
+    grade(tmp_path / "submitted", out, assignment_ids=["01_neuron"], jobs=1, salt="test",
           progress=lambda line: None)
     with open(out, newline="") as f:
         again = {r["cell"]: r["score"] for r in csv.DictReader(f)}

@@ -81,6 +81,18 @@ def cmd_collect(args):
 
 def add_commands(sub):
     """Add the grading commands to an argparse subparsers object."""
+    p = sub.add_parser("collect", help="LMS export (zip or folder) -> submitted/ layout")
+    p.add_argument("source", help="Canvas or Moodle submissions zip, or a folder")
+    p.add_argument("--roster", required=True, help="CSV of the class (student_id column; "
+                   "optional name, first_name, last_name, email, lms_id columns)")
+    p.add_argument("--assignment", required=True, help="the assignment these files are for")
+    p.add_argument("--submitted", default="submitted",
+                   help="nbgrader submitted/ folder to fill (default ./submitted)")
+    p.add_argument("--report", metavar="CSV", help="also write every file and what became of it")
+    p.add_argument("--db", metavar="URL", help="also add the roster's students to this "
+                   "gradebook (SQLAlchemy URL)")
+    p.set_defaults(fn=cmd_collect)
+
     p = sub.add_parser("grade", help="grade submissions into the gradebook and a CSV")
     p.add_argument("submitted", help="folder laid out as <student>/<assignment>/<nb>.ipynb")
     p.add_argument("--assignment", action="append", help="grade only this one (repeatable)")

@@ -279,8 +279,7 @@ def add_gaussian_noise(student, ref, rng):
         expect_close(what, got, expected, rtol=1e-9, atol=1e-12,
                      hint=_noise_hint(got, X, sigma, expected))
         # Nothing but that one draw: the generator ends where the reference's does.
-        expect_true(g.bit_generator.state == _gen(seed).bit_generator.state
-                    or _advanced_like_reference(g, seed, shape, sigma),
+        expect_true(_advanced_like_reference(g, seed, shape, sigma),
                     f"{what} drew more from rng than one normal value per entry.",
                     hint="Draw the noise once: rng.normal(0.0, sigma, size=X.shape).")
     # sigma = 0: X unchanged.

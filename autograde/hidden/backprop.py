@@ -45,9 +45,9 @@ def _sizes(rng):
 # as Python does for a + b, 2 + a, a * b, 2 * a), tanh(), relu(), exp() and backward(). The
 # same program of operations is run with the reference Value, and every node's .data and
 # .grad are compared. Under `grade` the student's objects live in the sandbox and arrive
-# here as proxies (autograde.engine.Remote), whose plain attribute access refuses names
-# starting with "_": _method fetches an operator method through the proxy's _attribute when
-# the engine has it, else through the sandbox's getattr request directly.
+# here as proxies (autograde.engine.Remote). Their attribute access refuses names starting
+# with "_", and their operators answer NotImplemented when the student's method is missing;
+# _method asks the sandbox for the method itself, so a missing __radd__ is reported by name.
 
 VALUE_OPS = {  # op -> (method called on the node, how it reads, hint for a wrong gradient)
     "add": ("__add__", "{0} + {1}", "d(a + b)/da = d(a + b)/db = 1: add out.grad to both "
@@ -78,8 +78,6 @@ def _method(obj, name):
     __tracebackhide__ = True
     cls = type(obj)
     if name.startswith("_") and cls.__name__ == "Remote" and cls.__module__ == "autograde.engine":
-        if hasattr(cls, "_attribute"):  # an engine whose proxies forward operators
-            return obj._attribute(name)
         from autograde import engine
         answer = obj._sandbox.request({"op": "getattr", "handle": obj._target["handle"],
                                        "attr": name}, obj._sandbox.limits.call_seconds)
@@ -179,7 +177,7 @@ def _student_run(Value, program, where):
             raise CheckFailed(f"Your Value has no method {method}, so `{shown}` fails{extra}."
                               f"\n  hint: define {method} in the class Value.") from None
         nodes[name] = call(_named(fn, f"Value.{method}"), *rest)
-        _number(nodes[name], "data", f"the result of `{shown}` {where}")
+        _number(nodes[name], "data", f"the result of `{shown}`{where}")
     return nodes
 
 

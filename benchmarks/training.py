@@ -463,6 +463,7 @@ def main():
     threads = parse_threads(args.threads)
     base = {"epochs": args.epochs, "samples": args.samples, "size": args.gemm_size}
 
+    load = os.getloadavg()  # before our own runs add to it
     rows, details = [], []
     for dtype in dtypes:
         for n in threads:
@@ -473,14 +474,14 @@ def main():
             agreement = check_same_training(dtype, mine, theirs)
             rows.append((dtype, n, gemm, mine, theirs))
             details.append((dtype, n, agreement, gemm, mine, theirs))
-    print_header(rows[0][3])
+    print_header(rows[0][3], load)
     print_table(rows, args)
     print_details(details)
     if args.analyse:
         analyse(dtypes, base)
 
 
-def print_header(numpy_result):
+def print_header(numpy_result, load):
     blas = numpy_result["blas"]
     cpu_vars = {v: os.environ[v] for v in OPENBLAS_CPU_VARS if v in os.environ}
     print(f"MLP {'-'.join(map(str, LAYERS))}, ReLU, softmax cross-entropy, SGD lr {LR}, "
@@ -492,9 +493,11 @@ def print_header(numpy_result):
           + (", ".join(f"{k}={v}" for k, v in cpu_vars.items()) + " set (the kernel for "
              "this CPU may be faster: rerun with `env -u OPENBLAS_CORETYPE -u "
              "OPENBLAS_L2_SIZE`)" if cpu_vars else "no OPENBLAS_CORETYPE override"))
-    print(f"machine: {os.cpu_count()} cores, load average "
-          + " ".join(f"{x:.1f}" for x in os.getloadavg()) + " (figures are wall-clock: "
-          "other processes inflate them)")
+    print(f"machine: {os.cpu_count()} cores, load average before the runs "
+          + " ".join(f"{x:.1f}" for x in load)
+          + (" — LOADED: wall-clock figures are inflated by other processes (the CPU-time "
+             "lines below much less so); rerun on an idle machine" if load[0] > 0.5
+             else " (idle enough for wall-clock figures)"))
     print()
 
 

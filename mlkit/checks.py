@@ -20,6 +20,9 @@ import numpy as _np
 import numpy.testing as _npt
 
 from mlkit.diagnose import diagnose as _diagnose
+from mlkit.diagnose import Hint as _Hint
+from mlkit.diagnose import select_hints as _select_hints
+from mlkit.diagnose import specific as _specific
 
 # --- references captured at import (see module docstring) -------------------------------
 _asarray = _np.asarray
@@ -29,6 +32,7 @@ _np_where = _np.where
 _unravel = _np.unravel_index
 _errstate = _np.errstate
 _ndarray = _np.ndarray
+_float64 = _np.dtype("float64")
 _generic = _np.generic
 _catch_warnings = _warnings.catch_warnings
 _simplefilter = _warnings.simplefilter
@@ -172,12 +176,27 @@ def _as_numbers(what, got):
 
 
 def _fail(lines, hints):
-    unique = []
-    for h in hints:
-        if h and h not in unique:
-            unique.append(h)
-    text = "\n".join(lines + [f"  hint: {h}" for h in unique])
+    # One diagnosis, not a stack: a recognised mistake's hint alone, and a generic one
+    # (a constant factor of no particular size) only when nothing better is known.
+    text = "\n".join(lines + [f"  hint: {h}" for h in _select_hints(hints)])
     raise CheckFailed(text)
+
+
+def _mistake_hint(arr, mistakes, rtol, atol):
+    """The hint of the first (wrong value, hint) pair that arr matches, as a specific hint."""
+    for wrong, hint in mistakes or ():
+        if wrong is None:
+            continue
+        try:
+            wrong = _asarray(wrong, dtype=_float)
+        except (TypeError, ValueError):
+            continue
+        if wrong.shape != arr.shape or not _isfinite(wrong).all():
+            continue
+        with _errstate(all="ignore"):
+            if (_abs(arr - wrong) <= atol + _max(rtol, 1e-9) * _abs(wrong)).all():
+                return _specific(hint)
+    return None
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -202,23 +221,30 @@ def expect_shape(what, got, shape, hint=None):
 
 
 def expect_dtype(what, got, kind, hint=None):
-    """Fail unless ``got`` is an array whose dtype kind is in ``kind`` ("f", "iu", "b")."""
+    """Fail unless ``got`` is an array whose dtype kind is in ``kind`` ("f", "iu", "b").
+
+    ``kind="float64"`` asks for exactly float64, the course's float type (numpy's default).
+    """
     __tracebackhide__ = True
     _guard()
-    names = {"f": "a float", "i": "an integer", "iu": "an integer", "u": "an unsigned integer",
+    names = {"f": "a float", "float64": "a float64", "i": "an integer", "iu": "an integer", "u": "an unsigned integer",
              "b": "a boolean"}
     if not _isinstance(got, (_ndarray, _generic)):
         _fail([f"{what} should be a numpy array, got {_type(got).__name__}."],
               [hint, "Build the result with numpy operations on whole arrays "
                      "(or convert it with np.array) rather than a Python list."])
     arr = _asarray(got)
-    if arr.dtype.kind not in kind:
+    if arr.dtype.kind not in ("f" if kind == "float64" else kind):
         wanted = names.get(kind) or " or ".join(names.get(k, k) for k in kind)
         hints = [hint]
         if arr.dtype.kind == "b":
             hints.append("A comparison such as z > 0 gives booleans: convert with "
                          ".astype(float) (or .astype(int) for labels).")
         _fail([f"{what} should be {wanted} array, got dtype {arr.dtype}."], hints)
+    if kind == "float64" and arr.dtype != _float64:
+        _fail([f"{what} should be a float64 array, got dtype {arr.dtype}."],
+              [hint, "float64 is numpy's default float (np.zeros, np.eye, astype(float)): "
+                     "leave out dtype=np.float32 and the like."])
 
 
 def expect_finite(what, got, hint=None):
@@ -236,11 +262,14 @@ def expect_finite(what, got, hint=None):
                      " rewrite the formula so that exp only sees non-positive numbers."])
 
 
-def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None):
+def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None,
+                 mistakes=()):
     """Fail unless ``got`` matches ``expected`` in shape and values.
 
     The message names the worst entry and explains recognised patterns (transposed,
     wrong sign, off by a factor such as 2 or the batch size ``n``, all zeros, nan).
+    ``mistakes`` lists ``(wrong_value, hint)`` pairs for the usual wrong answers: when
+    ``got`` matches one (to the same tolerance), its hint is shown alone.
     """
     __tracebackhide__ = True
     _guard()
@@ -269,7 +298,7 @@ def expect_close(what, got, expected, *, rtol=1e-6, atol=1e-9, hint=None, n=None
         shown_exp, shown_got = _fmt_pair(exp[worst], arr[worst])
         lines = [f"Wrong values for {what}: {count} of {_max(arr.size, 1)} entries differ.",
                  f"  worst entry at {_where(worst)}: expected {shown_exp}, got {shown_got}."]
-        _fail(lines, [hint] + _diagnose(arr, exp, n=n))
+        _fail(lines, [_mistake_hint(arr, mistakes, rtol, atol), hint] + _diagnose(arr, exp, n=n))
 
 
 def expect_equal(what, got, expected, hint=None):
@@ -307,6 +336,8 @@ def expect_unchanged(what, before, after):
               ["Work on a copy (e.g. z = z.copy()) or write `a = a * 2` instead of `a *= 2`."])
 
 
+# What a numpy warning usually means. Generic: a hint the check gives for the function at hand
+# (call's hint=) is shown instead.
 _WARNING_HINTS = {
     "overflow encountered in exp": "exp of a large number overflows: rewrite the formula so "
         "that exp only sees non-positive numbers (e.g. use exp(-|z|)).",
@@ -319,11 +350,14 @@ _WARNING_HINTS = {
 }
 
 
-def call(fn, *args, **kwargs):
+def call(fn, *args, hint=None, **kwargs):
     """Call a student's function as a check would, and return its result.
 
     Turns the ways a call can go wrong into CheckFailed messages: not implemented yet,
-    an exception, or a numpy warning (a warning makes a graded cell score 0).
+    an exception, or a numpy warning (a warning makes a graded cell score 0), with the line
+    of the student's code that raised or warned. ``hint`` (not passed on to ``fn``) is the
+    usual cause for this function and input, e.g. "subtract each row's maximum" for a
+    softmax on logits far apart; it replaces the generic explanation of a numpy warning.
     """
     __tracebackhide__ = True
     _guard()
@@ -347,20 +381,21 @@ def call(fn, *args, **kwargs):
             if "broadcast" in _str(exc) or "aligned" in _str(exc) or "core dimension" in _str(exc):
                 hints.append("A shape mismatch: write down the shape of every array in "
                              "the formula (samples are rows: X is (N, D), W is (D_in, D_out)).")
-            _fail([f"{name}({shown}) raised {kind}: {exc}"] + _raised_at(exc), hints)
+            _fail([f"{name}({shown}) raised {kind}: {exc}"] + _raised_at(exc), hints + [hint])
     if caught:
         msg = _str(caught[0].message)
-        hints = [h for key, h in _WARNING_HINTS.items() if key in msg][:1]
+        known = [_Hint(h, "generic") for key, h in _WARNING_HINTS.items() if key in msg]
+        hints = [hint] + known[:1]
         _fail([f"{name}({shown}) issued a {caught[0].category.__name__}: \"{msg}\"."]
               + _warned_at(fn, caught[0]) + ["  Any warning makes a graded cell score 0."],
               hints)
     return result
 
 
-def expect_runs(fn, *args, **kwargs):
+def expect_runs(fn, *args, hint=None, **kwargs):
     """Fail unless ``fn(*args, **kwargs)`` runs without an exception or a warning."""
     __tracebackhide__ = True
-    call(fn, *args, **kwargs)
+    call(fn, *args, hint=hint, **kwargs)
 
 
 def _raised_at(exc):

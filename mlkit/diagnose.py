@@ -25,10 +25,54 @@ import warnings
 
 import numpy as np
 
-__all__ = ["diagnose", "RTOL"]
+__all__ = ["diagnose", "RTOL", "Hint", "specific", "select_hints"]
 
 #: Relative tolerance of every "looks like" test, measured against the largest magnitude.
 RTOL = 1e-4
+
+# --- ranking hints, so that they are not stacked ---------------------------------------------
+
+class Hint(str):
+    """A hint (a plain ``str``) with a rank that decides whether it is shown next to others.
+
+    * ``"specific"``: the value matches a recognised mistake (e.g. the loss recorded after
+      the update): shown alone, every other hint is dropped;
+    * ``"named"``: a pattern with a typical cause (a sign flip, a factor N, a transpose), and
+      every hint written by a check's author (plain strings count as named);
+    * ``"generic"``: a pattern without a cause (a constant factor or offset of no particular
+      size): shown only when nothing better is known.
+    """
+
+    def __new__(cls, text, rank="named"):
+        if rank not in ("specific", "named", "generic"):
+            raise ValueError(f"unknown hint rank {rank!r}")
+        hint = super().__new__(cls, text)
+        hint.rank = rank
+        return hint
+
+
+def specific(text):
+    """``text`` as the hint of a recognised mistake: shown alone (see :class:`Hint`)."""
+    return Hint(text, "specific")
+
+
+def select_hints(hints):
+    """The hints worth showing together, in order, without repeats (see :class:`Hint`).
+
+    ``None`` and empty entries are skipped. If any hint is specific, only the specific ones
+    are kept; otherwise generic hints are kept only when they are all there is.
+    """
+    unique = []
+    for h in hints:
+        if h and h not in unique:
+            unique.append(h)
+    rank = [getattr(h, "rank", "named") for h in unique]
+    if "specific" in rank:
+        return [h for h, r in zip(unique, rank) if r == "specific"]
+    if "named" in rank:
+        return [h for h, r in zip(unique, rank) if r == "named"]
+    return unique
+
 
 # --- the hints (one sentence each, second person) ------------------------------------------
 
@@ -59,13 +103,13 @@ def _n_small(n):
 
 
 def _generic_factor(c):
-    return (f"Your result is off by a constant factor ≈ {c:.4g} (yours / expected): look for "
-            f"a wrong scale factor or a missing/extra constant.")
+    return Hint(f"Your result is off by a constant factor ≈ {c:.4g} (yours / expected): look "
+                f"for a wrong scale factor or a missing/extra constant.", "generic")
 
 
 def _offset(d):
-    return (f"Your result is off by a constant offset ≈ {d:.4g} (yours − expected): look for "
-            f"a term that is added or left out, such as a bias or a constant.")
+    return Hint(f"Your result is off by a constant offset ≈ {d:.4g} (yours − expected): look "
+                f"for a term that is added or left out, such as a bias or a constant.", "generic")
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -87,7 +131,9 @@ def diagnose(got, expected, *, n=None):
     -------
     list of str
         Short, actionable, student-facing hints (one sentence each) for the patterns
-        recognised, ``[]`` if none (also when ``got`` matches ``expected``).  Recognised:
+        recognised, ``[]`` if none (also when ``got`` matches ``expected``). The constant
+        factor and offset hints are :class:`Hint` objects of rank ``"generic"``: combine
+        hints with :func:`select_hints` so that they give way to better ones.  Recognised:
         None (a missing return), nan/inf, all zeros, transpose, sign flip, factor 2,
         factor N or 1/N, other constant factor, constant offset, an extra/missing axis of
         length 1, values right but reshaped, and a missing or extra sum/mean over an axis.

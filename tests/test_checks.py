@@ -228,3 +228,66 @@ def test_nbgrader_validate_still_counts_a_failed_check(tmp_path):
     assert "VALIDATION FAILED ON 1 CELL(S)" in text, text
     assert "CheckFailed: Wrong values for softmax(Z)" in text
     assert "checks.py" not in text
+
+
+# --- hints are not stacked -----------------------------------------------------------------
+
+def test_a_recognised_mistake_shows_its_hint_alone():
+    """An MSE divided by all 6 entries instead of 2N: the factor-2 pattern would mislead."""
+    Y_hat = np.array([[1.0, 2.0], [0.0, 1.0], [3.0, 0.0]])
+    sq = float(np.sum(Y_hat ** 2))
+    text = message(expect_close, "mse_loss", sq / 12, sq / 6,
+                   hint="Divide by 2N with N the number of rows.",
+                   mistakes=[(sq / 12, "You divided by the number of entries (6), not by 2N.")])
+    assert text.count("hint:") == 1
+    assert "hint: You divided by the number of entries (6), not by 2N." in text
+    assert "2 times" not in text and "Divide by 2N with N" not in text
+
+
+def test_mistakes_that_do_not_match_leave_the_usual_hints():
+    text = message(expect_close, "mse_loss", 5.0, 2.5, hint="Keep the 1/2.",
+                   mistakes=[(1.25, "by entries"), (None, "skipped"), ([1.0, 2.0], "wrong shape")])
+    assert "hint: Keep the 1/2." in text and "2 times too large" in text
+    assert "by entries" not in text and "skipped" not in text and "wrong shape" not in text
+
+
+def test_a_generic_factor_gives_way_to_the_checks_own_hint():
+    """Losses recorded after each update are the right ones times 0.25 on this quadratic."""
+    expected = np.array([2.5, 0.625, 0.15625])
+    with_hint = message(expect_close, "losses", expected / 4, expected,
+                        hint="losses[i] is the loss before update i.")
+    assert "hint: losses[i] is the loss before update i." in with_hint
+    assert "constant factor" not in with_hint and with_hint.count("hint:") == 1
+    alone = message(expect_close, "losses", expected / 4, expected)
+    assert "constant factor ≈ 0.25" in alone  # nothing better known: the pattern is shown
+
+
+def test_calls_hint_replaces_the_generic_warning_explanation():
+    """One global maximum: a row far below it underflows to 0/0 (a divide warning)."""
+    def softmax(Z):
+        E = np.exp(Z - np.max(Z))
+        return E / E.sum(axis=-1, keepdims=True)
+
+    Z = np.array([[1.0, 2.0, 3.0], [1000.0, 1001.0, 1002.0]])
+    generic = message(call, softmax, Z)
+    assert "invalid value encountered in divide" in generic and "0/0" in generic
+    text = message(call, softmax, Z, hint="Subtract each row's own maximum.")
+    assert "invalid value encountered in divide" in text
+    assert text.count("hint:") == 1 and "hint: Subtract each row's own maximum." in text
+
+
+def test_calls_hint_is_not_passed_to_the_function():
+    def f(x, **kwargs):
+        assert not kwargs
+        return x
+
+    assert call(f, 1.0, hint="unused") == 1.0
+
+
+def test_float64_means_exactly_float64_with_a_hint_for_float32():
+    expect_dtype("one_hot", np.zeros((2, 3)), "float64")
+    text = message(expect_dtype, "one_hot", np.zeros((2, 3), dtype=np.float32), "float64")
+    assert "should be a float64 array, got dtype float32" in text and "dtype=np.float32" in text
+    assert "float64 array, got dtype int64" in message(expect_dtype, "one_hot",
+                                                       np.zeros(2, dtype=np.int64), "float64")
+    expect_dtype("one_hot", np.zeros(2, dtype=np.float32), "f")  # any float, as before

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mlkit.diagnose import diagnose
+from mlkit.diagnose import Hint, diagnose, select_hints, specific
 
 
 @pytest.fixture
@@ -193,3 +193,35 @@ def test_no_warnings_escape(recwarn):
     diagnose(np.array([1e308, -1e308]), np.array([1e-308, 1e-308]))
     diagnose(np.array([1 + 1j]), np.array([1.0]))
     assert len(recwarn) == 0
+
+
+# --- ranking: one diagnosis, not a stack -----------------------------------------------------
+
+def test_a_constant_factor_of_no_particular_size_is_a_generic_hint():
+    expected = np.array([2.5, 0.625, 0.15625])
+    (hint,) = diagnose(expected / 4, expected)
+    assert "constant factor ≈ 0.25" in hint and hint.rank == "generic"
+    (hint,) = diagnose(np.array([1.0, 2.0, 4.0]) + 0.3, np.array([1.0, 2.0, 4.0]))
+    assert "offset" in hint and hint.rank == "generic"
+
+
+def test_named_patterns_are_not_generic():
+    expected = np.array([1.0, 2.0, 4.0])
+    for got in (-expected, 2 * expected, expected / 2):
+        assert all(getattr(h, "rank", "named") == "named" for h in diagnose(got, expected))
+
+
+def test_select_hints_drops_generic_hints_when_a_better_one_exists():
+    generic = Hint("off by a constant factor", "generic")
+    assert select_hints([None, generic]) == [generic]
+    assert select_hints(["record the loss before the update", generic]) == [
+        "record the loss before the update"]
+    assert select_hints(["a", "a", None, "", "b"]) == ["a", "b"]
+
+
+def test_select_hints_shows_a_recognised_mistake_alone():
+    mistake = specific("you divided by the number of entries")
+    assert select_hints(["divide by 2N", mistake, "2 times too small", Hint("x", "generic")]) == [
+        mistake]
+    with pytest.raises(ValueError):
+        Hint("x", "important")

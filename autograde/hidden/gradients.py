@@ -14,6 +14,7 @@ from autograde.hidden._cases import pair
 from mlkit import testfns
 from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_finite,
                           expect_shape, expect_true, expect_unchanged)
+from mlkit.diagnose import specific
 
 A = "03_gradients"
 MLKIT_NUMERICAL = ("mlkit.gradcheck.numerical_gradient",
@@ -58,10 +59,14 @@ def _matches(got, candidate, rtol=1e-6):
 
 
 def _first_hint(got, candidates):
-    """The hint of the first (candidate, hint) pair that got matches, else None."""
+    """The hint of the first (candidate, hint) pair that got matches, else None.
+
+    A recognised mistake: its hint is marked specific, so the check shows it alone (not
+    stacked with a pattern such as "off by a constant factor" that the mistake also fits).
+    """
     for candidate, hint in candidates:
         if candidate is not None and _matches(got, candidate):
-            return hint
+            return specific(hint)
     return None
 
 

@@ -17,6 +17,9 @@ LOG_STABLE = ("Don't take np.log of the softmax: a probability that underflows t
               "row's maximum (keepdims=True).")
 AXIS = ("Work over the last axis (axis=-1) with keepdims=True, so that the row maxima and "
         "sums broadcast against Z row by row; the same code then works for a 1-D z.")
+ROW_SHIFT = ("Adding a constant to a row must not change its softmax: subtract that row's own "
+             "maximum (np.max(Z, axis=-1, keepdims=True)) before np.exp, not one maximum of the "
+             "whole array (a row far below it underflows to 0 and divides 0 by 0).")
 SCALAR = "Return a single number (the mean over the batch), e.g. float(np.mean(...))."
 
 
@@ -114,15 +117,17 @@ def _softmax_family(student, ref, rng, name):
     expect_close(f"{name}(Z) for an integer array Z", call_unchanged(fn, ["Z"], Zi), expected,
                  **tol)
 
+    stable = LOG_STABLE if log else STABLE
     Z = _extreme_logits(rng)
     what = f"{name}(Z) for Z of shape {Z.shape} with |Z| up to 1e4"
-    got = call_unchanged(fn, ["Z"], Z)
+    got = call_unchanged(fn, ["Z"], Z, hint=stable)
     expect_shape(what, got, Z.shape)
     expect_finite(what, got, hint=LOG_STABLE if log else STABLE)
     expect_close(what, got, reference(Z.copy()), **tol, hint=LOG_STABLE if log else STABLE)
     z = rng.permutation(np.array([1e4, 1e4 - 1.0, -1e4, 0.0]))
     expected = reference(z.copy())
-    expect_close(f"{name}(z) for a 1-D z with |z| up to 1e4", call_unchanged(fn, ["z"], z),
+    expect_close(f"{name}(z) for a 1-D z with |z| up to 1e4",
+                 call_unchanged(fn, ["z"], z, hint=stable),
                  expected, **tol, hint=LOG_STABLE if log else STABLE)
 
     n, k = _two_sizes(rng, 3, 8)
@@ -131,9 +136,8 @@ def _softmax_family(student, ref, rng, name):
     Zc = Z + c
     expected = reference(Zc.copy())
     expect_close(f"{name}(Z + c) with a different constant c added to each row of Z "
-                 f"(shape {Z.shape})", call_unchanged(fn, ["Z"], Zc), expected, **tol,
-                 hint="Adding a constant to a row must not change its softmax: subtract that "
-                      "row's maximum (a column vector, keepdims=True) before np.exp.")
+                 f"(shape {Z.shape})", call_unchanged(fn, ["Z"], Zc, hint=ROW_SHIFT),
+                 expected, **tol, hint=ROW_SHIFT)
 
 
 @hidden_check(A, "softmax")
@@ -197,7 +201,9 @@ def one_hot(student, ref, rng):
         expect_shape(what, got, (len(y), num_classes),
                      hint="The result has one row per label and num_classes columns (use "
                           "num_classes, not y.max() + 1: a batch need not contain every class).")
-        expect_dtype(what, got, "f", hint="Return floats, e.g. start from np.zeros((N, K)).")
+        expect_dtype(what, got, "float64",
+                     hint="Return float64, the course's float type: e.g. start from "
+                          "np.zeros((N, K)) or np.eye(K), which are float64.")
         expect_equal(f"values of {what}", got, expected,
                      hint="Row n holds a single 1.0, in column y[n]: Y[np.arange(N), y] = 1 "
                           "(not Y[:, y] = 1, which fills whole columns).")
@@ -222,7 +228,15 @@ def mse_loss(student, ref, rng):
         expected = ref["mse_loss"](Y_hat.copy(), Y.copy())
         what = f"mse_loss(Y_hat, Y) for Y_hat of shape {shape}"
         got = _scalar(what, call_unchanged(student.mse_loss, ["Y_hat", "Y"], Y_hat, Y))
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=shape[0], hint=MSE_HINT)
+        sq, n, size = float(np.sum((Y_hat - Y) ** 2)), shape[0], Y_hat.size
+        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=n, hint=MSE_HINT, mistakes=[
+            (sq / (2 * size), f"You divided by 2 x the number of entries ({size}): divide the sum "
+                              f"of squares by 2N with N = {n} rows (samples), and sum over the "
+                              "outputs of each sample."),
+            (sq / size, f"That is the mean over all {size} entries: divide the sum of squares by "
+                        f"2N with N = {n} rows (keep the 1/2, and sum over the outputs)."),
+            (sq / n, "You left out the 1/2: the loss is sum((Y_hat - Y)**2) / (2N)."),
+        ])
 
 
 @hidden_check(A, "mse_grad")
@@ -233,9 +247,15 @@ def mse_grad(student, ref, rng):
         what = f"mse_grad(Y_hat, Y) for Y_hat of shape {shape}"
         got = call_unchanged(student.mse_grad, ["Y_hat", "Y"], Y_hat, Y)
         expect_shape(what, got, shape, hint="The gradient has the shape of Y_hat.")
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=shape[0],
+        n, size = shape[0], Y_hat.size
+        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=n,
                      hint="The derivative of sum((Y_hat - Y)**2) / (2N) is (Y_hat - Y) / N: "
-                          "the 2 cancels the 1/2, and N is the number of rows.")
+                          "the 2 cancels the 1/2, and N is the number of rows.", mistakes=[
+                         ((Y_hat - Y) / size, f"You divided by the number of entries ({size}): "
+                                              f"divide by N = {n}, the number of rows."),
+                         (2 * (Y_hat - Y) / n, "The 2 of the derivative cancels the 1/2 of the "
+                                               "loss: the gradient is (Y_hat - Y) / N."),
+                     ])
 
 
 # --- binary cross-entropy -------------------------------------------------------------------

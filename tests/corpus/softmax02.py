@@ -229,6 +229,20 @@ WRONG = {
                 Y[np.arange(y.size), y] = 1.0
                 return Y
         """),
+        ("float32 (the contract says float64)", """
+            def one_hot(y, num_classes):
+                return np.eye(num_classes, dtype=np.float32)[y]
+        """),
+        ("float32 zeros filled by indexing", """
+            def one_hot(y, num_classes):
+                Y = np.zeros((len(y), num_classes), dtype=np.float32)
+                Y[np.arange(len(y)), y] = 1.0
+                return Y
+        """),
+        ("float16 comparison", """
+            def one_hot(y, num_classes):
+                return (y[:, None] == np.arange(num_classes)).astype(np.float16)
+        """),
     ),
     "mse": _entries(
         ("np.mean over all entries / 2: divides by N*M", _with("""
@@ -656,6 +670,10 @@ CORRECT = {
         ("comparison with arange, as float", """
             def one_hot(y, num_classes):
                 return (np.asarray(y)[:, None] == np.arange(num_classes)).astype(float)
+        """),
+        ("identity rows as explicit float64", """
+            def one_hot(y, num_classes):
+                return np.eye(num_classes, dtype=np.float64)[np.asarray(y)]
         """),
         ("a loop over the samples", """
             def one_hot(y, num_classes):

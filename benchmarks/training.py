@@ -14,11 +14,19 @@ benchmark fails if their losses after training differ.
 
 Every measurement runs in a fresh Python process with its thread count fixed before numpy
 or torch is loaded (``OPENBLAS/OMP/MKL_NUM_THREADS``, threadpoolctl, ``torch.set_num_threads``),
-so neither the thread pools nor the memory figures of one run leak into another. It prints
-figures and asserts nothing about speed (targets: numpy no slower than PyTorch, at least
-60 % of the machine's matrix-multiply peak). ``--analyse`` adds where the numpy epoch's time
-goes and what clearly labelled *patched copies* of the reference code would gain; the
-course's notebooks are never changed.
+so neither the thread pools nor the memory figures of one run leak into another. Memory is
+the kernel's peak resident size (VmHWM), reset just before training, minus the resident size
+then, plus tracemalloc's peak of the numpy arrays one epoch allocates. It prints figures and
+asserts nothing about speed (targets: numpy no slower than PyTorch, at least 60 % of the
+machine's matrix-multiply peak). ``--analyse`` adds where the numpy epoch's time goes and
+what clearly labelled *patched copies* of the reference code would gain, all interleaved
+epoch by epoch in one process so that a change of load hits them alike; the course's
+notebooks are never changed.
+
+Where OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set (a workaround for older OpenBLAS builds
+on some CPUs), numpy runs that older kernel; the header says which one ran. To measure the
+current kernel, unset both for this command only:
+``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/training.py``.
 """
 
 import argparse
@@ -58,12 +66,23 @@ def useful_flops(n_samples):
 # Everything below up to main() runs inside one child process per measurement.
 
 def _kib(field):
-    """A field of /proc/self/status in KiB (VmRSS: resident now, VmHWM: peak resident)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
+    """A field of /proc/self/status in KiB (VmRSS: resident now, VmHWM: peak resident).
+
+    Without /proc (not Linux): the peak from getrusage (KiB on Linux, bytes on macOS) and
+    None for the current size.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    if field == "VmHWM":
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak // 1024 if sys.platform == "darwin" else peak
+    return None
 
 
 def _reset_peak_rss():
@@ -338,9 +357,8 @@ def _timed_epochs(epoch, epochs):
         wall.append(time.perf_counter() - w)
         cpu.append(time.process_time() - c)
     hwm = _kib("VmHWM")
-    return {"wall": wall, "cpu": cpu, "losses": losses, "rss_before_mib": rss_before / 1024,
-            "peak_rss_mib": hwm / 1024,
-            "training_rss_mib": (hwm - rss_before) / 1024 if reset else None}
+    return {"wall": wall, "cpu": cpu, "losses": losses, "peak_rss_mib": hwm / 1024,
+            "training_rss_mib": (hwm - rss_before) / 1024 if reset and rss_before else None}
 
 
 def _profile(epoch, e):
@@ -431,11 +449,13 @@ def check_same_training(dtype, numpy_result, torch_result):
 
 
 def parse_threads(text):
+    """"1,all" -> [1, number of cores]; None if the text is not such a list."""
     cores = os.cpu_count() or 1
-    values = []
-    for part in text.split(","):
-        values.append(cores if part.strip() == "all" else int(part))
-    return sorted(set(values))
+    try:
+        values = {cores if part.strip() == "all" else int(part) for part in text.split(",")}
+    except ValueError:
+        return None
+    return sorted(values) if min(values) >= 1 else None
 
 
 def main():
@@ -448,7 +468,8 @@ def main():
     parser.add_argument("--dtype", default="float64,float32",
                         help="float64, float32 or both (comma-separated)")
     parser.add_argument("--analyse", action="store_true",
-                        help="also profile the numpy epoch and time patched copies")
+                        help="also show where the numpy epoch's time goes (1 thread) and "
+                             "what patched copies of the reference code would gain")
     parser.add_argument("--samples", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--gemm-size", type=int, default=2048, help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -461,6 +482,10 @@ def main():
         if d not in ("float64", "float32"):
             parser.error(f"--dtype: {d!r} is not float64 or float32")
     threads = parse_threads(args.threads)
+    if threads is None:
+        parser.error(f"--threads: {args.threads!r} is not a list of counts >= 1 or 'all'")
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
     base = {"epochs": args.epochs, "samples": args.samples, "size": args.gemm_size}
 
     load = os.getloadavg()  # before our own runs add to it

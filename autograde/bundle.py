@@ -199,12 +199,16 @@ def _have_setuptools():
 
 def readme(wheel_name, ids):
     first = f"lectures/{ids[0]}/{ids[0]}.ipynb"
+    notebooks = "\n".join(f"- `{a}/{a}.ipynb`" for a in ids)
     return f"""# Neural networks from scratch
 
 Notebooks in which you implement neural networks from scratch in numpy, checked as you go,
 with the course's helper library `mlkit` (data, gradient checking, plots; never the
-answers). This folder holds the notebooks ({", ".join(ids)}) in `lectures/` and `mlkit`
-in `wheels/`. You need Python 3.10 or newer.
+answers). This folder holds the notebooks in `lectures/`:
+
+{notebooks}
+
+and `mlkit` in `wheels/`. You need Python 3.10 or newer.
 
 ## Open the course
 

@@ -1,5 +1,6 @@
-# Two commands do all the set-up on a fresh machine:
-#   make course   – create .venv, install the course, open the student notebooks in JupyterLab
+# On a fresh machine these commands do all the set-up:
+#   make course   – create .venv, install the course, open lectures/ in JupyterLab (what
+#                   students see; they get `make bundle`'s folder, never this repository)
 #   make test     – create .venv, install the course with the instructor tools, run all tests
 #   make bundle   – write what students get (lectures, mlkit wheel, README) to dist/student
 # Instructors' commands (python -m autograde …) are in README.md.

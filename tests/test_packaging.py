@@ -30,7 +30,7 @@ def test_student_wheel_is_mlkit_and_its_data_only(tmp_path):
     assert [n for n in names if n.startswith(f"{dist}.data/")] == [f"{dist}.data/data/{OVERRIDES}"]
     assert not [n for n in names if "heldout" in n or "autograde" in n]
     py = {n for n in names if n.endswith(".py")}
-    assert py == {f"mlkit/{p.name}" for p in (ROOT / "mlkit").glob("*.py")}
+    assert py == {str(p.relative_to(ROOT)) for p in (ROOT / "mlkit").rglob("*.py")}
     metadata = zipfile.ZipFile(wheel).read(f"{dist}.dist-info/METADATA").decode()
     assert "nbgrader" not in metadata and "Requires-Dist: numpy" in metadata
 

@@ -133,10 +133,15 @@ class Sandbox:
                    MKL_NUM_THREADS="1", HOME=self.workdir, TMPDIR=self.workdir,
                    PYTHONHASHSEED="0")
         env.pop("PYTHONPATH", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
-            pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            self.proc = _zygote().spawn(env, config, child_r, child_w) if USE_ZYGOTE else None
+        except OSError:
+            self.proc = None
+        if self.proc is None:  # no zygote (or it died): a process of its own
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
+                pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(child_r)
         os.close(child_w)
         return self
@@ -188,6 +193,88 @@ class Sandbox:
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
+
+
+# Sandboxes are forked from a zygote that has imported numpy, matplotlib and mlkit once
+# per grading process (COURSE_SANDBOX_ZYGOTE=0 turns it off: a fresh interpreter each).
+USE_ZYGOTE = os.environ.get("COURSE_SANDBOX_ZYGOTE", "1") != "0"
+_ZYGOTES = {}
+
+
+class _Forked:
+    """A sandbox forked by the zygote, driven like a Popen (kill, wait, poll)."""
+
+    def __init__(self, zygote, pid):
+        self.zygote, self.pid, self.returncode = zygote, pid, None
+
+    def kill(self):
+        with contextlib.suppress(OSError, ValueError):
+            self.zygote.ask({"op": "kill", "pid": self.pid})
+
+    def wait(self):
+        return self.poll()
+
+    def poll(self):
+        with contextlib.suppress(OSError, ValueError):
+            self.returncode = self.zygote.ask({"op": "code", "pid": self.pid}).get("code")
+        return self.returncode
+
+
+class _Zygote:
+    def __init__(self, script):
+        import socket
+        import threading
+        ours, theirs = socket.socketpair()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
+        self.home = tempfile.mkdtemp(prefix="grade-zygote-")
+        env.update(MPLBACKEND="Agg", MLKIT_PROGRESS="0", MLKIT_LIVE="0",
+                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   HOME=self.home, TMPDIR=self.home, PYTHONHASHSEED="0")
+        env.pop("PYTHONPATH", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", script, "--zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        theirs.close()
+        self.sock, self.lock, self.buffer = ours, threading.Lock(), b""
+        import atexit
+        atexit.register(self.close)
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.sock.close()  # the zygote kills its sandboxes and exits
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(5)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def ask(self, request, fds=()):
+        import socket
+        with self.lock:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+            while b"\n" not in self.buffer:
+                chunk = self.sock.recv(1 << 16)
+                if not chunk:
+                    raise OSError("the sandbox zygote exited")
+                self.buffer += chunk
+            line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def spawn(self, env, config, child_r, child_w):
+        return _Forked(self, self.ask({"op": "spawn", "env": env, "config": config},
+                                      (child_r, child_w))["pid"])
+
+
+def _zygote():
+    """This process's zygote (one per process and sandbox script: a fork of the grader
+    gets its own)."""
+    key = os.getpid(), SANDBOX_SCRIPT
+    zygote = _ZYGOTES.get(key)
+    if zygote is None or not zygote.alive():
+        zygote = _ZYGOTES[key] = _Zygote(SANDBOX_SCRIPT)
+    return zygote
 
 
 class Remote:

@@ -12,9 +12,10 @@ A = "02_softmax_losses"
 STABLE = ("Subtract each row's own maximum before np.exp (np.max(Z, axis=-1, keepdims=True)): "
           "exp overflows above 709, and one maximum for the whole array leaves rows far below "
           "it at exp(-huge) = 0, so 0/0 = nan. Don't clip Z: the result must stay exact.")
-LOG_STABLE = ("Don't take np.log of the softmax: a probability that underflows to 0 gives "
-              "log(0) = -inf. Use log-sum-exp: (Z - m) - log(sum(exp(Z - m))) with m each "
-              "row's maximum (keepdims=True).")
+LOG_STABLE = ("Use log-sum-exp with each row's own maximum: (Z - m) - log(sum(exp(Z - m))) with "
+              "m = np.max(Z, axis=-1, keepdims=True). Not np.log of the softmax (a probability "
+              "that underflows to 0 gives log(0) = -inf), and not one maximum for the whole array "
+              "(a row far below it sums to 0).")
 AXIS = ("Work over the last axis (axis=-1) with keepdims=True, so that the row maxima and "
         "sums broadcast against Z row by row; the same code then works for a 1-D z.")
 ROW_SHIFT = ("Adding a constant to a row must not change its softmax: subtract that row's own "

@@ -145,6 +145,11 @@ WRONG = {
                 m = np.max(Z, axis=-1, keepdims=True)
                 return Z - m - np.log(np.sum(np.exp(Z - m), axis=-1))
         """)),
+        ("log_softmax with one global maximum instead of each row's", _with(_SOFTMAX_OK, """
+            def log_softmax(Z):
+                shifted = Z - np.max(Z)
+                return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        """)),
         ("log_softmax forgets to subtract the max back: Z - log(sum exp(Z - m))", _with(
             _SOFTMAX_OK, """
             def log_softmax(Z):

@@ -15,6 +15,7 @@ quadratic              ½ Σ x_i²                                              
 ill_conditioned        ½ Σ c_i x_i², c_i from 1 to 100 (log-spaced over i)         0 at x = 0
 sum_of_sines           Σ sin(x_i)                                                  −n
 rosenbrock             Σ_{i<n} 100 (x_{i+1} − x_i²)² + (1 − x_i)²                  0 at x = 1
+saddle                 ½ x_0² + Σ_{i≥1} (x_i⁴/4 − x_i²/2): saddle point at 0        −(n−1)/4
 sum_of_column_norms    Σ_j √(1 + Σ_i x_ij²), x viewed as a matrix (rows: axis 0)   n_cols
 staircase              ⌊2 Σ x_i²⌋ / 4: piecewise constant, no gradient             0 near 0
 =====================  ==========================================================  =========
@@ -28,6 +29,9 @@ What each is good for:
 * ``sum_of_sines``: curvature that changes sign; ∂/∂x_i = cos(x_i).
 * ``rosenbrock``: the classic banana-shaped valley; its entries are coupled and its
   curvature is large (about 1200 x_i²), so finite-difference errors show clearly.
+* ``saddle``: a saddle point at x = 0 (a minimum along the first entry, a maximum along
+  the others) between minima at x_0 = 0, x_i = ±1; its gradient is tiny near the saddle,
+  so plain gradient descent started close to it takes many steps to leave.
 * ``sum_of_column_norms``: depends on the *shape* of x, as the loss of a weight matrix
   does (a 1-D x is one column): its value changes if x is flattened or transposed.
 * ``staircase``: like a count of misclassified points, most small steps do not change it
@@ -51,6 +55,7 @@ __all__ = [
     "ill_conditioned", "ill_conditioned_grad", "ill_conditioned_and_grad",
     "sum_of_sines", "sum_of_sines_grad", "sum_of_sines_and_grad",
     "rosenbrock", "rosenbrock_grad", "rosenbrock_and_grad",
+    "saddle", "saddle_grad", "saddle_and_grad",
     "sum_of_column_norms", "sum_of_column_norms_grad", "sum_of_column_norms_and_grad",
     "staircase",
 ]
@@ -153,6 +158,34 @@ def rosenbrock_grad(x):
 def rosenbrock_and_grad(x):
     """(rosenbrock(x), rosenbrock_grad(x))."""
     return rosenbrock(x), rosenbrock_grad(x)
+
+
+# --- saddle ----------------------------------------------------------------------------------
+
+def saddle(x):
+    """½ x_0² + Σ_{i≥1} (x_i⁴/4 − x_i²/2) over the entries of x in C order.
+
+    For x of shape (2,): ½ x² + y⁴/4 − y²/2, a saddle point at (0, 0) (curvature +1 along
+    x, −1 along y) between the two minima (0, ±1), where f = −1/4. A single entry gives
+    the bowl ½ x².
+    """
+    v = _float(x).ravel()
+    rest = v[1:]
+    return float(0.5 * v[0] ** 2 + np.sum(rest ** 4 / 4.0 - rest ** 2 / 2.0)) if v.size else 0.0
+
+
+def saddle_grad(x):
+    """Gradient of :func:`saddle`: x_0 for the first entry, x_i³ − x_i for the others."""
+    x = _float(x)
+    g = x.ravel() ** 3 - x.ravel()
+    if g.size:
+        g[0] = x.ravel()[0]
+    return g.reshape(x.shape)
+
+
+def saddle_and_grad(x):
+    """(saddle(x), saddle_grad(x))."""
+    return saddle(x), saddle_grad(x)
 
 
 # --- sum of column norms -----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Tests of mlkit.plotting and mlkit.progress: every helper runs on small data, returns
 the documented object, leaves no extra figures open, and never prints."""
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -309,3 +311,63 @@ def test_progress_enabled_and_disabled(monkeypatch, capsys):
     assert not bar.disable and list(bar) == [0, 1, 2]
     assert "x" in capsys.readouterr().err
     assert progress(range(3), disable=True).disable
+
+
+def _two_paths(lr, mu=0.5):
+    calls.append((lr, mu))
+    path = np.array([[2.0, 1.0], [2.0 - lr, 1.0 - mu], [0.0, 0.0]])
+    return {"a": path, "b": path[::-1]}
+
+
+calls = []
+
+
+def test_interactive_paths_static_outside_a_kernel():
+    calls.clear()
+    ax = P.interactive_paths(_bowl, _two_paths, {"lr": (0.01, 1.0, 0.1, "log"),
+                                                 "mu": (0.0, 0.99, 0.9)},
+                             (-3, 3), (-2, 2), resolution=20, minimum=(0, 0))
+    assert isinstance(ax, Axes)
+    assert calls == [(0.1, 0.9)]
+    labels = [l.get_label() for l in ax.lines if not l.get_label().startswith("_")]
+    assert labels == ["a", "b", "minimum"]
+    assert "lr = 0.1" in ax.get_title() and "mu = 0.9" in ax.get_title()
+    _close(ax)
+
+
+def test_interactive_paths_rejects_bad_controls():
+    for spec in [(0.0, 1.0), (0.0, 1.0, 2.0), (0.0, 1.0, 0.5, "log"), (1, 2, 1.5, "lin")]:
+        with pytest.raises(ValueError):
+            P.interactive_paths(_bowl, _two_paths, {"lr": spec}, (-3, 3), (-2, 2))
+    assert plt.get_fignums() == []
+
+
+def test_interactive_paths_widget_in_a_kernel(monkeypatch):
+    """In a kernel: sliders + output widget, a PNG fallback in the same bundle, a redraw
+    with the slider values on change, and no pyplot figure left behind."""
+    import IPython.display
+    ipywidgets = pytest.importorskip("ipywidgets")
+    shown = []
+    monkeypatch.setattr(P, "_in_kernel", lambda: True)
+    monkeypatch.setenv("MLKIT_LIVE", "1")
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    calls.clear()
+    out = P.interactive_paths(_bowl, _two_paths, {"lr": (0.01, 1.0, 0.1, "log"),
+                                                  "mu": (0.0, 0.99, 0.9)},
+                              (-3, 3), (-2, 2), resolution=20)
+    assert out is None and plt.get_fignums() == []
+    bundle, kw = [s for s in shown if isinstance(s[0], dict)][-1]
+    assert kw.get("raw") is True
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"] and bundle["text/plain"] == "<interactive figure: lr, mu>"
+    assert calls == [(0.1, 0.9)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Widget.widgets: no other API
+        box = ipywidgets.Widget.widgets[bundle["application/vnd.jupyter.widget-view+json"]
+                                        ["model_id"]]
+    assert box.children[-1].outputs[0]["data"]["image/png"] == bundle["image/png"]
+    lr_slider, mu_slider = box.children[:2]
+    mu_slider.value = 0.5
+    assert calls[-1] == (pytest.approx(0.1), 0.5)
+    assert box.children[-1].outputs[0]["data"]["image/png"] != bundle["image/png"]
+    assert plt.get_fignums() == []

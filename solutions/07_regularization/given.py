@@ -22,7 +22,7 @@ def one_hot(y, num_classes):
     """One-hot encoding of integer labels.
 
     y: int labels, shape (N,), values in [0, num_classes).
-    Returns a float array of shape (N, num_classes) with a single 1.0 per row, at column y[n].
+    Returns a float64 array of shape (N, num_classes) with a single 1.0 per row, at column y[n].
     """
     y = np.asarray(y, dtype=int)
     Y = np.zeros((y.shape[0], num_classes))

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .diagnose import diagnose
+from .diagnose import Hint, diagnose, select_hints, specific
 
 __all__ = [
     "numerical_gradient",
@@ -359,8 +359,8 @@ def _compare(analytic, numerical, *, name, tol, n=None):
     report = GradCheckReport(name, max_err, passed, tol, worst=_worst(analytic, numerical, errors),
                              analytic_shape=analytic.shape, numerical_shape=numerical.shape)
     if not passed:
-        report.hints = (_hints_for(analytic, numerical, name, n)
-                        or _noise_hint(analytic, numerical, errors, tol))
+        report.hints = select_hints(_hints_for(analytic, numerical, name, n)
+                                    or _noise_hint(analytic, numerical, errors, tol))
     return report
 
 
@@ -372,9 +372,39 @@ def _worst(analytic, numerical, errors, k=3):
 
 
 def _hints_for(analytic, numerical, name, n):
-    """diagnose's hints, worded for this gradient ("Your dW ..." rather than "Your result")."""
+    """diagnose's hints, worded for this gradient ("Your dW ..." rather than "Your result").
+
+    Ranked (see :func:`mlkit.diagnose.select_hints`): a generic constant factor or offset
+    keeps its rank through the rewording, so that a better hint can replace it.
+    """
     hints = diagnose(analytic, numerical, n=n)
-    return [h.replace("Your result", f"Your {name}", 1) for h in hints]
+    return select_hints([Hint(h.replace("Your result", f"Your {name}", 1),
+                              getattr(h, "rank", "named")) for h in hints])
+
+
+def _with_mistakes(report, analytic, mistakes, hint):
+    """Rank the hints of a failed report: a recognised mistake alone, else hint + the rest.
+
+    ``mistakes`` is a list of ``(wrong gradient, hint)``: when the analytic gradient matches
+    one of them (within the report's tolerance) its hint is a specific diagnosis, shown alone.
+    ``hint`` is the check author's hint for the usual mistake, shown before diagnose's ones.
+    """
+    if report.passed:
+        return report
+    for wrong, text in mistakes or ():
+        if wrong is None or not text:
+            continue
+        try:
+            wrong = np.asarray(wrong, dtype=float)
+            matches = (wrong.shape == np.shape(analytic)
+                       and rel_error(analytic, wrong) <= max(report.tol, 1e-9))
+        except (TypeError, ValueError):
+            continue
+        if matches:
+            report.hints = [specific(text)]
+            return report
+    report.hints = select_hints([hint] + list(report.hints))
+    return report
 
 
 def _noise_hint(analytic, numerical, errors, tol):
@@ -396,7 +426,8 @@ def _noise_hint(analytic, numerical, errors, tol):
 
 # --- checks --------------------------------------------------------------------------------
 
-def check_gradient(f, x, analytic_grad, *, h=1e-5, tol=1e-6, n=None, name="gradient"):
+def check_gradient(f, x, analytic_grad, *, h=1e-5, tol=1e-6, n=None, name="gradient",
+                   hint=None, mistakes=None):
     """Compare an analytic gradient of a scalar function with the numerical one.
 
     Parameters
@@ -415,15 +446,25 @@ def check_gradient(f, x, analytic_grad, *, h=1e-5, tol=1e-6, n=None, name="gradi
         The batch size, so that a gradient N times too large or small is recognised.
     name : str
         Used in the report, e.g. ``"dW"``.
+    hint : str, optional
+        Your hint for the usual mistake, shown (first) when the check fails.
+    mistakes : list of (array_like, str), optional
+        Known wrong gradients and what each one means, e.g.
+        ``[(dW_without_reg, "add the regularisation term's gradient, lam * W")]``.  If the
+        analytic gradient matches one of them, that hint is shown alone.
 
     Returns
     -------
     GradCheckReport
         Prints as a short text report, displays as HTML in Jupyter; ``bool(report)`` tells
-        whether it passed.  A shape mismatch gives a failed report, not an exception.
+        whether it passed.  A shape mismatch gives a failed report, not an exception.  The
+        hints of a failed report are ranked, not stacked (:func:`mlkit.diagnose.select_hints`):
+        a recognised mistake alone, a generic constant factor or offset only when nothing
+        better is known.
     """
     numerical = numerical_gradient(f, x, h=h)
-    return _compare(analytic_grad, numerical, name=name, tol=tol, n=n)
+    report = _compare(analytic_grad, numerical, name=name, tol=tol, n=n)
+    return _with_mistakes(report, analytic_grad, mistakes, hint)
 
 
 def check_layer(forward, backward, inputs, *, wrt=None, seed=0, h=1e-5, tol=1e-6,
@@ -483,8 +524,12 @@ def check_layer(forward, backward, inputs, *, wrt=None, seed=0, h=1e-5, tol=1e-6
             return _forward(forward, {**kwargs, key: value})[0]
         numerical = numerical_gradient_array(f, kwargs[key], dout, h=h)
         report = _compare(analytic, numerical, name=f"d{key}", tol=tol)
-        if not report.passed and not report.hints:
-            report.hints = _activation_hints(report, analytic, numerical, dout)
+        if not report.passed and all(getattr(h, "rank", "named") == "generic"
+                                     for h in report.hints):
+            # Only a generic factor/offset (or nothing) so far: an activation-specific
+            # hint, if the pattern fits, is the better explanation and replaces it.
+            report.hints = select_hints(
+                report.hints + _activation_hints(report, analytic, numerical, dout))
         reports[key] = report
     return LayerCheckReport(name, reports)
 

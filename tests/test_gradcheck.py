@@ -367,3 +367,61 @@ def test_layer_html_report(linear_inputs):
     assert "all 3 gradients ok" in good
     bad = check_layer(linear_forward, lambda d, c: (d, d), linear_inputs)._repr_html_()
     assert "FAILED" in bad and "#c62828" in bad
+
+
+# --- ranked hints: one diagnosis, not a stack ----------------------------------------------
+
+def test_a_recognised_mistake_is_shown_alone(softmax_problem):
+    loss, W, dW = softmax_problem
+    wrong = 2 * dW
+    assert any("2 times too large" in h for h in check_gradient(loss, W, wrong).hints)
+    report = check_gradient(loss, W, wrong, n=N, name="dW", hint="check the reg term",
+                            mistakes=[(dW / N, "unused"), (wrong, "you doubled the data term")])
+    assert not report
+    assert report.hints == ["you doubled the data term"]
+    assert report.hints[0].rank == "specific"
+    assert str(report).count("hint:") == 1
+
+
+def test_the_authors_hint_replaces_a_generic_one(softmax_problem):
+    loss, W, dW = softmax_problem
+    report = check_gradient(loss, W, dW + 0.1, name="dW")
+    (generic,) = report.hints
+    assert "offset" in generic and generic.rank == "generic"  # the rank survives rewording
+    assert generic.startswith("Your dW ")
+    report = check_gradient(loss, W, dW + 0.1, name="dW", hint="add the bias once")
+    assert report.hints == ["add the bias once"]
+
+
+def test_the_authors_hint_comes_before_a_named_one(softmax_problem):
+    loss, W, dW = softmax_problem
+    report = check_gradient(loss, W, -dW, name="dW", hint="gradient descent subtracts",
+                            mistakes=[(dW / N, "not this one")])
+    assert report.hints[0] == "gradient descent subtracts"
+    assert len(report.hints) == 2 and "wrong sign" in report.hints[1]
+
+
+def test_mistakes_and_hint_leave_a_passing_report_alone(softmax_problem):
+    loss, W, dW = softmax_problem
+    report = check_gradient(loss, W, dW, name="dW", hint="h", mistakes=[(dW, "same as correct")])
+    assert report and report.hints == [] and str(report).endswith("— ok")
+
+
+def test_a_layer_hint_replaces_a_generic_factor(rng):
+    def scale_forward(X):
+        return 3 * X, None
+
+    report = check_layer(scale_forward, lambda dout, cache: dout, {"X": rng.standard_normal((4, 3))})
+    # diagnose sees a constant factor 1/3 (generic); the layer check knows the cause.
+    assert report["dX"].hints == [
+        "Your gradient is dout passed through unchanged: multiply it by this layer's local "
+        "derivative (for an activation, g'(z) elementwise)."]
+
+
+def test_a_named_hint_is_not_stacked_with_a_layer_hint(linear_inputs):
+    def backward(dZ, cache):
+        X, W = cache
+        return dZ @ W.T, dZ.T @ X, dZ.sum(axis=0)
+
+    (hint,) = check_layer(linear_forward, backward, linear_inputs)["dW"].hints
+    assert "transpose" in hint

@@ -71,6 +71,9 @@ TOPOLOGICAL = ("backward() must call each node's _backward exactly once, in reve
                "order (a node only after every node that uses it): build the order with a "
                "depth-first search that marks visited nodes, then walk it backwards.")
 SEED = "backward() starts with self.grad = 1.0 (d out / d out), then propagates."
+TWICE = ("This gradient is exactly twice the right one: some node's _backward ran twice, so its "
+         "contribution was counted twice. The topological order must hold each node once: the "
+         "depth-first search marks the nodes it has visited and skips them.")
 
 
 def _method(obj, name):
@@ -227,8 +230,11 @@ def _compare_grads(nodes, want, program, what):
             hints += [ACCUMULATE, TOPOLOGICAL]
         hints += [VALUE_OPS[op][2] for op in users]
         label = "the input " + name if name in program.inputs else f"`{program.text[name]}`"
+        # A doubled gradient where nodes are shared is a node whose _backward ran twice.
+        twice = [(2.0 * want[name], TWICE)] if shared and want[name] != 0.0 else []
         expect_close(f"the gradient (.grad) of {label} after f.backward() for {what}", got,
-                     want[name], rtol=1e-7, atol=1e-10, hint=" ".join(list(dict.fromkeys(hints))[:2]))
+                     want[name], rtol=1e-7, atol=1e-10, hint=" ".join(list(dict.fromkeys(hints))[:2]),
+                     mistakes=twice)
 
 
 def _value_programs(rng):

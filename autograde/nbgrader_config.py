@@ -5,6 +5,7 @@ reads ``nbgrader_config.py`` from its working directory); plain ``nbgrader`` com
 the same from here: ``cd autograde && nbgrader generate_assignment 01_neuron``.
 """
 
+import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -21,6 +22,15 @@ c.CourseDirectory.release_directory = "lectures"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / '.course' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             ".course"]
+
+# Files students make and submit: 07's trained model. Running the solution notebook writes
+# the instructor's own copy beside it; it must never be released, and plain `nbgrader
+# autograde` (which copies the source folder's files over the submission's) must never put
+# it in place of the student's.
+STUDENT_FILES = {"07_regularization": ["final_model.npz"]}
+c.Autograde.exclude_overwriting = STUDENT_FILES
+if "generate_assignment" in sys.argv:  # only here: collect/autograde must keep the student's
+    c.CourseDirectory.ignore += sorted({f for files in STUDENT_FILES.values() for f in files})
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

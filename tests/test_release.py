@@ -79,3 +79,29 @@ def test_release_command_prints_the_note(monkeypatch, capsys, tmp_path):
     out = capsys.readouterr().out
     assert out.count("note:") == 1
     assert "note: 04_backprop/given.py holds the solutions of 02_softmax_losses" in out
+
+
+def _course_config(argv, monkeypatch):
+    """The nbgrader configuration as nbgrader loads it for a command line ``argv``."""
+    from traitlets.config.loader import PyFileConfigLoader
+    from autograde.release import CONFIG
+    monkeypatch.setattr("sys.argv", ["nbgrader", *argv])
+    return PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
+
+
+def test_students_files_are_never_released_nor_overwritten(monkeypatch, tmp_path):
+    """07's trained model (written beside the solution by running it) is left out of every
+    release, and plain `nbgrader autograde` never replaces a student's copy with it, while
+    collecting and autograding still copy the student's own."""
+    from nbgrader.utils import find_all_files
+    folder = tmp_path / "07_regularization"
+    folder.mkdir()
+    for name in ("07_regularization.ipynb", "given.py", "final_model.npz"):
+        (folder / name).write_text("x")
+    release = _course_config(["generate_assignment", "07_regularization"], monkeypatch)
+    kept = {p.rsplit("/", 1)[-1] for p in find_all_files(str(folder),
+                                                         release.CourseDirectory.ignore)}
+    assert kept == {"07_regularization.ipynb", "given.py"}
+    grading = _course_config(["autograde", "07_regularization"], monkeypatch)
+    assert "final_model.npz" not in grading.CourseDirectory.ignore
+    assert "final_model.npz" in grading.Autograde.exclude_overwriting["07_regularization"]

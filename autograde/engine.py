@@ -51,6 +51,7 @@ class Limits:
     cell_seconds: float = 60.0    # one code cell (interrupted, the others still run)
     call_seconds: float = 20.0    # one call of a student function (interrupted)
     memory_bytes: int = 4 * 2**30
+    file_bytes: int = 256 * 2**20  # largest file the student's code may write
     files_bytes: int = 64 * 2**20  # the submission folder's own files copied for its code
     files_count: int = 200
 
@@ -107,7 +108,7 @@ class Sandbox:
 
     def start(self):
         import mlkit
-        self.workdir = tempfile.mkdtemp(prefix="grade-")
+        self.workdir = tempfile.mkdtemp(prefix="grade-", dir=workroot())
         for path, rel in self.files:
             target = os.path.join(self.workdir, rel)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -124,6 +125,7 @@ class Sandbox:
             "denied": self.denied,
             "blocked_modules": ["autograde", "solutions", "tests", "nbgrader", "nbformat"],
             "memory_bytes": self.limits.memory_bytes,
+            "file_bytes": self.limits.file_bytes,
             "cell_seconds": self.limits.cell_seconds,
             "call_seconds": self.limits.call_seconds,
         }
@@ -139,7 +141,8 @@ class Sandbox:
             self.proc = None
         if self.proc is None:  # no zygote (or it died): a process of its own
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
+                isolated([sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
+                         SANDBOX_SCRIPT),
                 pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(child_r)
@@ -195,6 +198,67 @@ class Sandbox:
         return b"".join(chunks)
 
 
+# --- Linux namespaces (bubblewrap), where the machine has them -------------------------------
+
+_WORKROOTS = {}
+
+
+def workroot():
+    """This process's folder for sandbox working directories (the only writable place a
+    sandbox sees; under bubblewrap, the only folder of the machine it sees besides the
+    Python installation, mlkit and the system's libraries)."""
+    root = _WORKROOTS.get(os.getpid())
+    if root is None or not os.path.isdir(root):
+        root = _WORKROOTS[os.getpid()] = os.path.realpath(tempfile.mkdtemp(prefix="grade-zygote-"))
+    return root
+
+
+def bwrap():
+    """The bwrap binary if it can make namespaces here (COURSE_SANDBOX_BWRAP=0: never)."""
+    global _BWRAP
+    if _BWRAP is None:
+        found = shutil.which("bwrap") if os.environ.get("COURSE_SANDBOX_BWRAP") != "0" else None
+        if found:
+            try:
+                ok = subprocess.run([found, "--unshare-net", "--unshare-pid", "--ro-bind", "/",
+                                     "/", "--proc", "/proc", "true"], capture_output=True,
+                                    timeout=20).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            found = found if ok else ""
+        _BWRAP = found or ""
+    return _BWRAP or None
+
+
+_BWRAP = None
+
+
+def isolated(cmd, script):
+    """cmd run under bubblewrap when available: no network (a network namespace with
+    only loopback), its own PID and IPC namespaces, and a filesystem view of just the
+    system's libraries, the Python installation, mlkit, the sandbox script and this
+    process's sandbox folder (so no course, no submissions, no gradebook, no home)."""
+    tool = bwrap()
+    if tool is None:
+        return cmd
+    import mlkit
+    real = os.path.realpath
+    readonly = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache",
+                "/etc/localtime", "/etc/alternatives", "/etc/fonts",
+                *{real(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                    sys.base_exec_prefix)},
+                real(sys.executable), real(os.path.dirname(mlkit.__file__)), real(script)]
+    args = [tool, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+            "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+            "--tmpfs", "/tmp"]
+    for path in dict.fromkeys(readonly):
+        if os.path.lexists(path):
+            args += ["--ro-bind", path, path]
+    root = workroot()
+    args += ["--bind", root, root, "--chdir", root, "--"]
+    return args + cmd
+
+
 # Sandboxes are forked from a zygote that has imported numpy, matplotlib and mlkit once
 # per grading process (COURSE_SANDBOX_ZYGOTE=0 turns it off: a fresh interpreter each).
 USE_ZYGOTE = os.environ.get("COURSE_SANDBOX_ZYGOTE", "1") != "0"
@@ -226,13 +290,13 @@ class _Zygote:
         import threading
         ours, theirs = socket.socketpair()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
-        self.home = tempfile.mkdtemp(prefix="grade-zygote-")
+        self.home = workroot()  # the zygote deletes it (and what is left in it) at exit
         env.update(MPLBACKEND="Agg", MLKIT_PROGRESS="0", MLKIT_LIVE="0",
                    OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                    HOME=self.home, TMPDIR=self.home, PYTHONHASHSEED="0")
         env.pop("PYTHONPATH", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", script, "--zygote", str(theirs.fileno())],
+            isolated([sys.executable, "-I", script, "--zygote", str(theirs.fileno())], script),
             pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()

@@ -28,6 +28,7 @@ from autograde.engine import CellResult, Limits, grade_notebook, submission_file
 
 FIELDS = ["student_id", "assignment", "cell", "score", "max_score", "status", "message"]
 # What a submission's run came to, worst first: all but "graded" need the instructor.
+MAX_NOTEBOOK_BYTES = 64 * 2**20  # a larger notebook is not graded (and said so)
 STATUSES = ["missing", "failed", "tampered", "crashed", "timed out", "graded"]
 ATTENTION = set(STATUSES) - {"graded"}
 
@@ -54,7 +55,10 @@ def pack(student, assignment, folder, *, salt, limits, version, denied=()):
     job = {"student_id": student, "assignment": assignment, "salt": salt, "limits": limits,
            "denied": list(denied), "name": notebook.name, "note": note, "notebook": None,
            "files": [], "file_notes": [], "timestamp": None}
-    if notebook.is_file() and not notebook.is_symlink():
+    if notebook.is_file() and not notebook.is_symlink() \
+            and notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
+        job["too_large"] = notebook.stat().st_size
+    elif notebook.is_file() and not notebook.is_symlink():
         job["notebook"] = notebook.read_bytes()
         files, job["file_notes"] = submission_files(folder, limits)
         job["files"] = [(rel, Path(path).read_bytes()) for path, rel in files]
@@ -78,6 +82,10 @@ def _grade_one(job):
     report, notebook_json, manual, submitted_nb = {}, None, {}, None
     tmp = tempfile.mkdtemp(prefix="submission-")
     try:
+        if job.get("too_large"):
+            raise _TooLarge(f"the notebook is {job['too_large'] / 2**20:.0f} MiB; at most "
+                            f"{MAX_NOTEBOOK_BYTES / 2**20:.0f} MiB are graded (clear its "
+                            "outputs and submit it again)")
         path = Path(tmp) / assignment / job["name"]
         path.parent.mkdir(parents=True)
         if job["notebook"] is not None:
@@ -98,6 +106,10 @@ def _grade_one(job):
                 submitted_nb = None
             if submitted_nb is not None:
                 notebook_json, manual = autograded_notebook(assignment, submitted_nb, results)
+    except _TooLarge as exc:
+        results = [CellResult(c.grade_id, c.points, 0.0, "error", str(exc))
+                   for c in graded_cells(source_notebook(assignment))]
+        report["unreadable"] = str(exc)
     except Exception as exc:  # a grader bug must not lose the other submissions
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         results = [CellResult(c.grade_id, c.points, 0.0, "error", f"grader error: {detail}")
@@ -118,6 +130,10 @@ def _grade_one(job):
             "seconds": time.monotonic() - started}
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def _all(results, status):
     return bool(results) and all(r.status == status for r in results)
 
@@ -131,6 +147,8 @@ def classify(results, report, note=""):
         return "missing", first or "no notebook"
     if report.get("grader_error"):
         return "failed", f"grader error: {report['grader_error']}"
+    if report.get("unreadable"):
+        return "failed", report["unreadable"]
     if _all(results, "error") and "not a readable notebook" in first:
         return "failed", first
     if any(r.status == "tampered" for r in results):

@@ -289,3 +289,25 @@ def test_generators_and_in_place_updates_cross_the_sandbox():
         assert params["W1"] is w1 and (w1 == 0.5).all() and (params["b1"] == -0.5).all()
     finally:
         sandbox.close()
+
+
+def test_an_oversized_notebook_is_not_read_and_fails_with_a_reason(tmp_path, monkeypatch):
+    import autograde.grade as grading
+    path = make_submission(tmp_path / "submitted", "big")
+    monkeypatch.setattr(grading, "MAX_NOTEBOOK_BYTES", path.stat().st_size - 1)
+    job = grading.pack("big", "01_neuron", path.parent, salt="", limits=Limits(), version="v")
+    assert job["notebook"] is None
+    result = grading._grade_one(job)
+    assert result["status"] == "failed" and "MiB are graded" in result["reason"]
+    assert {r["status"] for r in result["rows"]} == {"error"} and result["notebook"] is None
+
+
+def test_a_linked_notebook_is_never_followed(tmp_path):
+    """A notebook that is a symbolic link (to the instructor's solutions) is not read."""
+    import autograde.grade as grading
+    folder = tmp_path / "submitted" / "linker" / "01_neuron"
+    folder.mkdir(parents=True)
+    (folder / "01_neuron.ipynb").symlink_to(source_path("01_neuron"))
+    job = grading.pack("linker", "01_neuron", folder, salt="", limits=Limits(), version="v")
+    assert job["notebook"] is None
+    assert grading._grade_one(job)["status"] == "missing"

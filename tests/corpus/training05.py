@@ -22,6 +22,15 @@ EXERCISES = {
     "sgd_step": ("sgd_step",),
     "train": ("train",),
 }
+# Wrong entries caught by statistics or by a random order: checked on 300 seeds.
+SWEEP = [
+    ("init_params", "uniform with the same standard deviation (limit sqrt(3) std)"),
+    ("init_params", "Gaussian clipped at two standard deviations"),
+    ("init_params", "xavier with std sqrt(1 / fan_in)"),
+    ("iterate_minibatches", "one permutation kept from the first call"),
+    ("train", "no shuffling: rng not passed to iterate_minibatches"),
+    ("train", "an equal val_loss counts as an improvement"),
+]
 # Words besides the function names that say which quantity a message is about.
 QUANTITY = r"\bparams\b|\bhistory\b|\bweights\b|\bbatch(es)?\b|\bgrads\b"
 

@@ -563,6 +563,18 @@ FORWARD_HINT = ("For l = 1..L (L = the number of \"W\" keys) compute H @ params[
                 "the arrays up by name rather than relying on the order of the dict's keys.")
 
 
+def _forward_call(student, params, X, **kwargs):
+    """The student's mlp_forward(params, X, **kwargs); a crash (typically a shape mismatch from
+    taking the layers in the dict's insertion order) gets FORWARD_HINT."""
+    __tracebackhide__ = True
+    try:
+        return _call(student.mlp_forward, (params, X), ("params", "X"), **kwargs)
+    except CheckFailed as exc:
+        if exc.status != "failed" or " raised " not in str(exc).split("\n")[0]:
+            raise
+        raise CheckFailed(f"{exc}\n  hint: {FORWARD_HINT}") from None
+
+
 def _mlp_cases(rng):
     acts = [str(a) for a in rng.permutation(ACTIVATIONS)]
     return [(1, "relu", None), (2, acts[0], None), (2, acts[1], None), (3, acts[2], None),
@@ -576,8 +588,8 @@ def mlp_forward(student, ref, rng):
         expected = ref["mlp_forward"](_copy(params), X.copy(), activation=act)[0]
         desc = _describe(params, X, act)
         what = f"scores from mlp_forward for {desc}"
-        scores, _ = pair(_call(student.mlp_forward, (params, X), ("params", "X"),
-                                activation=act), f"mlp_forward for {desc}", ("scores", "caches"))
+        scores, _ = pair(_forward_call(student, params, X, activation=act),
+                         f"mlp_forward for {desc}", ("scores", "caches"))
         expect_shape(what, scores, expected.shape, hint=FORWARD_HINT)
         hint = FORWARD_HINT
         if layers > 1 and np.allclose(np.asarray(scores, dtype=float),
@@ -588,8 +600,8 @@ def mlp_forward(student, ref, rng):
     # The default activation is ReLU.
     params, X, _ = _network(rng, 2)
     expected = ref["mlp_forward"](_copy(params), X.copy())[0]
-    scores, _ = pair(_call(student.mlp_forward, (params, X), ("params", "X")),
-                     "mlp_forward(params, X)", ("scores", "caches"))
+    scores, _ = pair(_forward_call(student, params, X), "mlp_forward(params, X)",
+                     ("scores", "caches"))
     expect_close(f"scores from mlp_forward(params, X) with the default activation for "
                  f"{_describe(params, X, 'relu')}", scores, expected,
                  hint='The default must be activation="relu".')

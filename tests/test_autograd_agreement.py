@@ -4,6 +4,8 @@ Every analytic gradient the notebooks teach is compared with torch.autograd on r
 inputs (float64), to 1e-6 relative error.
 """
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -217,3 +219,63 @@ def test_value_matches_torch(trial):
         assert rel(v.data, t.item()) < RTOL, k
         want = 0.0 if t.grad is None else t.grad.item()
         assert rel(v.grad, want) < RTOL, (k, v.grad, want)
+
+
+# --- 07_regularization ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("p_drop", [0.0, 0.3, 0.75])
+def test_dropout_with_a_fixed_mask_matches_torch(rng, p_drop):
+    """Inverted dropout with the mask held fixed is X * m / (1 - p): forward and backward."""
+    r = ref("07_regularization")
+    X, dout = rng.normal(size=(6, 9)), rng.normal(size=(6, 9))
+    out, cache = r["dropout_forward"](X, p_drop, train=True, rng=np.random.default_rng(5))
+    # The reference's mask depends on the shape and the generator only: read it from ones.
+    mask = r["dropout_forward"](np.ones_like(X), p_drop, train=True,
+                                rng=np.random.default_rng(5))[0] * (1 - p_drop)
+    assert set(np.unique(mask)) <= {0.0, 1.0} and (p_drop == 0 or 0 < mask.mean() < 1)
+    Xt = t(X)
+    expected = Xt * torch.tensor(mask) / (1 - p_drop)
+    expected.backward(torch.tensor(dout))
+    assert rel(out, expected.detach().numpy()) < RTOL
+    assert rel(r["dropout_backward"](dout, cache), Xt.grad.numpy()) < RTOL
+    # Evaluation mode is the identity, forward and backward.
+    out, cache = r["dropout_forward"](X, p_drop, train=False)
+    assert rel(out, X) < RTOL and rel(r["dropout_backward"](dout, cache), dout) < RTOL
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3])
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_mlp_loss_dropout_matches_torch(rng, layers, activation):
+    """mlp_loss_dropout in training, with the masks it drew, against torch autograd."""
+    r = ref("07_regularization")
+    draw, masks = r["dropout_forward"], []
+
+    def recording_dropout(A, p_drop, train=True, rng=None):
+        # The same draw from a copy of the generator, on ones, is this call's (scaled) mask.
+        masks.append(draw(np.ones_like(A), p_drop, train=train, rng=copy.deepcopy(rng))[0])
+        return draw(A, p_drop, train=train, rng=rng)
+
+    r["dropout_forward"] = recording_dropout  # r is this test's own namespace
+    p_drop, reg = 0.4, 0.05
+    sizes = [5] + [int(k) for k in rng.integers(3, 7, size=layers - 1)] + [3]
+    params = {}
+    for i in range(1, layers + 1):
+        params[f"W{i}"] = rng.normal(0, 0.7, size=(sizes[i - 1], sizes[i]))
+        params[f"b{i}"] = rng.normal(0, 0.1, size=sizes[i])
+    X, y = rng.normal(size=(8, 5)), rng.integers(0, 3, size=8)
+    loss, grads = r["mlp_loss_dropout"](params, X, y, p_drop, True, np.random.default_rng(9),
+                                        activation=activation, reg=reg)
+    assert len(masks) == layers - 1  # one dropout per hidden layer, none on inputs or scores
+    tensors = {k: t(v) for k, v in params.items()}
+    act = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}[activation]
+    h = torch.tensor(X)
+    for i in range(1, layers + 1):
+        h = h @ tensors[f"W{i}"] + tensors[f"b{i}"]
+        if i < layers:
+            h = act(h) * torch.tensor(masks[i - 1])
+    expected = F.cross_entropy(h, torch.tensor(y)) + reg * sum(
+        (v ** 2).sum() for k, v in tensors.items() if k.startswith("W"))
+    expected.backward()
+    assert rel(loss, expected.item()) < RTOL
+    for k, v in tensors.items():
+        assert rel(grads[k], v.grad.numpy()) < RTOL, k

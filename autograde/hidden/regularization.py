@@ -220,6 +220,12 @@ def dropout_backward(student, ref, rng):
     p = _p_values(rng, 1)[0]
     X, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     seed, h = _seed(rng), 1e-6
+    # Finite differences need the same mask at every evaluation: say so if it is not.
+    again = [_dropout_call(student, X, p, True, _gen(seed), "dropout_forward(X, ...) with a fixed seed")[0]
+             for _ in range(2)]
+    expect_close(f"out from dropout_forward(X, p_drop={p:.3f}, train=True, rng) for X of shape "
+                 f"{X.shape}, called again with a generator in the same state", again[1], again[0],
+                 rtol=0, atol=0, hint=RNG_ONLY)
 
     def f(Xv):
         return float(np.sum(_dropout_call(student, Xv, p, True, _gen(seed),

@@ -190,7 +190,9 @@ class Sandbox:
                 raise SandboxTimeout(f"no answer within {seconds:.0f} s")
             chunk = os.read(self._r, min(size - got, 1 << 20))
             if not chunk:  # the child exited (or its code closed the pipe: kill it)
-                code = self.proc.poll() if self.proc else None
+                code = None
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    code = self.proc.wait(timeout=1) if self.proc else None  # it is exiting
                 self.close()
                 raise SandboxCrashed(f"the process running your code exited (code {code})")
             chunks.append(chunk)
@@ -275,12 +277,19 @@ class _Forked:
         with contextlib.suppress(OSError, ValueError):
             self.zygote.ask({"op": "kill", "pid": self.pid})
 
-    def wait(self):
-        return self.poll()
+    def wait(self, timeout=0):
+        return self.poll(patience=timeout or 0)
 
-    def poll(self):
-        with contextlib.suppress(OSError, ValueError):
-            self.returncode = self.zygote.ask({"op": "code", "pid": self.pid}).get("code")
+    def poll(self, patience=1.0):
+        """The exit code; a sandbox that just closed its pipe gets ``patience`` seconds to
+        finish exiting (so the code reported does not depend on timing)."""
+        deadline = time.monotonic() + patience
+        while self.returncode is None:
+            with contextlib.suppress(OSError, ValueError):
+                self.returncode = self.zygote.ask({"op": "code", "pid": self.pid}).get("code")
+            if self.returncode is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
         return self.returncode
 
 

@@ -10,6 +10,7 @@ back: a run killed at any point resumes where it stopped.
 """
 
 import csv
+import functools
 import hashlib
 import os
 import shutil
@@ -54,7 +55,7 @@ def pack(student, assignment, folder, *, salt, limits, version, denied=()):
     h = hashlib.sha256(f"{version}\0{salt}\0".encode())
     job = {"student_id": student, "assignment": assignment, "salt": salt, "limits": limits,
            "denied": list(denied), "name": notebook.name, "note": note, "notebook": None,
-           "files": [], "file_notes": [], "timestamp": None}
+           "files": [], "file_notes": [], "timestamp": None, "version": version}
     if notebook.is_file() and not notebook.is_symlink() \
             and notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
         job["too_large"] = notebook.stat().st_size
@@ -82,6 +83,9 @@ def _grade_one(job):
     report, notebook_json, manual, submitted_nb = {}, None, {}, None
     tmp = tempfile.mkdtemp(prefix="submission-")
     try:
+        if job.get("version") and _worker_version(assignment) != job["version"]:
+            raise RuntimeError("this worker has another version of the course (solutions, "
+                               "hidden checks or grading code) than the coordinator")
         if job.get("too_large"):
             raise _TooLarge(f"the notebook is {job['too_large'] / 2**20:.0f} MiB; at most "
                             f"{MAX_NOTEBOOK_BYTES / 2**20:.0f} MiB are graded (clear its "
@@ -124,10 +128,18 @@ def _grade_one(job):
             row["message"] = f"{job['note']}; {row['message']}".strip("; ")
         rows.append(row)
     status, reason = classify(results, report, job["note"])
+    # A grader error is graded again on the next run (no fingerprint); a student's is not.
+    fingerprint = "" if report.get("grader_error") else job["fingerprint"]
     return {"student_id": student, "assignment": assignment, "rows": rows, "status": status,
-            "reason": reason, "fingerprint": job["fingerprint"], "manual": manual,
+            "reason": reason, "fingerprint": fingerprint, "manual": manual,
             "notebook": notebook_json, "timestamp": job["timestamp"],
             "seconds": time.monotonic() - started}
+
+
+@functools.lru_cache(maxsize=None)
+def _worker_version(assignment):
+    from autograde.gradebook import assignment_version
+    return assignment_version(assignment)
 
 
 class _TooLarge(Exception):

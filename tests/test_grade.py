@@ -13,6 +13,7 @@ import pytest
 
 from autograde.course import ROOT, assignments, read_notebook, source_path, graded_cells
 from autograde.engine import Limits, grade_notebook, is_experiment, student_cells
+from autograde.gradebook import assignment_version
 from autograde.grade import grade
 from submissions import make_submission
 
@@ -295,7 +296,8 @@ def test_an_oversized_notebook_is_not_read_and_fails_with_a_reason(tmp_path, mon
     import autograde.grade as grading
     path = make_submission(tmp_path / "submitted", "big")
     monkeypatch.setattr(grading, "MAX_NOTEBOOK_BYTES", path.stat().st_size - 1)
-    job = grading.pack("big", "01_neuron", path.parent, salt="", limits=Limits(), version="v")
+    job = grading.pack("big", "01_neuron", path.parent, salt="", limits=Limits(),
+                       version=assignment_version("01_neuron"))
     assert job["notebook"] is None
     result = grading._grade_one(job)
     assert result["status"] == "failed" and "MiB are graded" in result["reason"]
@@ -308,6 +310,17 @@ def test_a_linked_notebook_is_never_followed(tmp_path):
     folder = tmp_path / "submitted" / "linker" / "01_neuron"
     folder.mkdir(parents=True)
     (folder / "01_neuron.ipynb").symlink_to(source_path("01_neuron"))
-    job = grading.pack("linker", "01_neuron", folder, salt="", limits=Limits(), version="v")
+    job = grading.pack("linker", "01_neuron", folder, salt="", limits=Limits(),
+                       version=assignment_version("01_neuron"))
     assert job["notebook"] is None
     assert grading._grade_one(job)["status"] == "missing"
+
+
+def test_a_worker_with_another_course_version_refuses_to_grade(tmp_path):
+    import autograde.grade as grading
+    path = make_submission(tmp_path / "submitted", "s")
+    job = grading.pack("s", "01_neuron", path.parent, salt="", limits=Limits(),
+                       version="not this course")
+    result = grading._grade_one(job)
+    assert result["status"] == "failed" and "another version of the course" in result["reason"]
+    assert result["fingerprint"] == ""  # so the next run grades it again

@@ -245,7 +245,7 @@ def test_dropout_with_a_fixed_mask_matches_torch(rng, p_drop):
 
 @pytest.mark.parametrize("layers", [1, 2, 3])
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
-def test_mlp_loss_dropout_matches_torch(rng, layers, activation):
+def test_mlp_loss_dropout_matches_torch(rng, monkeypatch, layers, activation):
     """mlp_loss_dropout in training, with the masks it drew, against torch autograd."""
     r = ref("07_regularization")
     draw, masks = r["dropout_forward"], []
@@ -255,7 +255,8 @@ def test_mlp_loss_dropout_matches_torch(rng, layers, activation):
         masks.append(draw(np.ones_like(A), p_drop, train=train, rng=copy.deepcopy(rng))[0])
         return draw(A, p_drop, train=train, rng=rng)
 
-    r["dropout_forward"] = recording_dropout  # r is this test's own namespace
+    # reference() is cached: patch its namespace for this test only (restored afterwards).
+    monkeypatch.setitem(r, "dropout_forward", recording_dropout)
     p_drop, reg = 0.4, 0.05
     sizes = [5] + [int(k) for k in rng.integers(3, 7, size=layers - 1)] + [3]
     params = {}
@@ -266,6 +267,8 @@ def test_mlp_loss_dropout_matches_torch(rng, layers, activation):
     loss, grads = r["mlp_loss_dropout"](params, X, y, p_drop, True, np.random.default_rng(9),
                                         activation=activation, reg=reg)
     assert len(masks) == layers - 1  # one dropout per hidden layer, none on inputs or scores
+    for mask in masks:  # kept units scaled by 1 / (1 - p), and some of each kind
+        assert set(np.unique(mask)) <= {0.0, 1 / (1 - p_drop)} and 0 < np.mean(mask > 0) < 1
     tensors = {k: t(v) for k, v in params.items()}
     act = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}[activation]
     h = torch.tensor(X)

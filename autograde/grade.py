@@ -12,6 +12,7 @@ back: a run killed at any point resumes where it stopped.
 import csv
 import functools
 import hashlib
+import itertools
 import os
 import shutil
 import tempfile
@@ -353,14 +354,17 @@ def grade_run(submitted, out=None, *, assignment_ids=None, jobs=None, salt="", l
                     continue
                 yield job
 
-        if scheduler is not None:
-            _run_dask(todo(), scheduler, on_result)
-        else:
+        work = todo()
+        first = next(work, None)  # nothing new: no pool, no cluster connection
+        work = itertools.chain([first], work)
+        if first is not None and scheduler is not None:
+            _run_dask(work, scheduler, on_result)
+        elif first is not None:
             workers = max(1, jobs or os.cpu_count() or 1)
             if workers == 1:
-                _run_serial(todo(), on_result)
+                _run_serial(work, on_result)
             else:
-                _run_processes(todo(), workers, on_result)
+                _run_processes(work, workers, on_result)
         if bar is not None:
             bar.close()
         from autograde.gradebook import records

@@ -389,6 +389,12 @@ MASKED_HINT = ("With the masks your own gradients show, the loss should be the r
                "dropout on the inputs or the scores, plus l2_penalty(params, reg); the backward pass "
                "through the same masks.")
 
+NO_MASK_HINT = ("Your gradients show no dropped unit in any hidden layer (every bias gradient is "
+                "nonzero), so the loss was compared with the reference without dropout. If your "
+                "forward pass did drop units, the backward pass ignored the masks: pass each "
+                "layer's dropout cache to dropout_backward, between the next layer's "
+                "linear_backward and this layer's activation backward.")
+
 
 def _read_masks(grads, params, desc):
     """The hidden-layer keep-masks of a batch of one, from the student's bias gradients."""
@@ -441,7 +447,9 @@ def mlp_loss_dropout(student, ref, rng):
         want_loss, want_grads = ref["mlp_loss_dropout"](_copy(params), X.copy(), y.copy(), p, True,
                                                         _FixedMasks(m[None, :] for m in masks),
                                                         activation=act, reg=reg)
-        _compare(loss, grads, want_loss, want_grads, desc, MASKED_HINT)
+        # Gradients that show no dropped unit at all usually mean a backward pass without masks.
+        hint = NO_MASK_HINT if all(m.all() for m in masks) else MASKED_HINT
+        _compare(loss, grads, want_loss, want_grads, desc, hint)
 
     # Every hidden layer drops about p_drop of its units: a wide 4-layer network, four calls.
     p = 0.25

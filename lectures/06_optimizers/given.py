@@ -189,7 +189,11 @@ def mlp_backward(dscores, caches):
     for l in range(num_layers, 0, -1):
         linear_cache, activation_cache, activation = caches[l - 1]
         dZ = dA if l == num_layers else backward[activation](dA, activation_cache)
-        dA, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(dZ, linear_cache)
+        if l > 1:
+            dA, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(dZ, linear_cache)
+        else:  # nothing needs dL/dX of the inputs: skip its dZ @ W1.T, the largest product
+            X_in, _ = linear_cache
+            grads["W1"], grads["b1"] = X_in.T @ dZ, np.sum(dZ, axis=0)
     return grads
 
 
@@ -203,10 +207,12 @@ def mlp_loss(params, X, y, activation="relu", reg=0.0):
     scores, caches = mlp_forward(params, X, activation=activation)
     data_loss, dscores = softmax_cross_entropy(scores, y)
     grads = mlp_backward(dscores, caches)
-    penalty, penalty_grads = l2_penalty(params, reg)
-    for key in grads:
-        grads[key] = grads[key] + penalty_grads[key]
-    return float(data_loss + penalty), grads
+    if reg:  # with reg = 0 the penalty and its gradients are zeros: skip them
+        penalty, penalty_grads = l2_penalty(params, reg)
+        data_loss = data_loss + penalty
+        for key in grads:
+            grads[key] = grads[key] + penalty_grads[key]
+    return float(data_loss), grads
 
 # --- from 05_training -----------------------------------------------------------
 

@@ -12,6 +12,8 @@ not at all, and the fingerprint says which need grading again.
 import datetime
 import hashlib
 import json
+import os
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,6 +47,11 @@ def default_url(course_dir):
 def open_gradebook(url):
     """nbgrader's Gradebook (created, with its alembic version, if new) plus our tables."""
     from nbgrader.api import Gradebook
+    # nbgrader creates and upgrades a gradebook by running `alembic` found through PATH:
+    # make it this environment's, also when the venv is not activated (CI, cron).
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     try:
         gb = Gradebook(url)
     except Exception as exc:

@@ -13,21 +13,11 @@ def log_softmax(Z):
     Z: logits, shape (K,) or (N, K). Returns log-probabilities of the same shape (all <= 0),
     finite for any finite Z (no log(0) even when a probability underflows).
     """
-    Z = np.asarray(Z, dtype=float)
+    Z = np.asarray(Z)
+    if Z.dtype.kind != "f":  # ints/bools -> float64; float32 stays float32 (no silent upcast)
+        Z = Z.astype(np.float64)
     shifted = Z - np.max(Z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-
-
-def one_hot(y, num_classes):
-    """One-hot encoding of integer labels.
-
-    y: int labels, shape (N,), values in [0, num_classes).
-    Returns a float64 array of shape (N, num_classes) with a single 1.0 per row, at column y[n].
-    """
-    y = np.asarray(y, dtype=int)
-    Y = np.zeros((y.shape[0], num_classes))
-    Y[np.arange(y.shape[0]), y] = 1.0
-    return Y
 
 
 def softmax_cross_entropy(Z, y):
@@ -38,12 +28,17 @@ def softmax_cross_entropy(Z, y):
     log_softmax so it is finite for any finite logits) and dZ = (softmax(Z) - one_hot(y)) / N,
     shape (N, K).
     """
-    Z = np.asarray(Z, dtype=float)
+    Z = np.asarray(Z)
+    if Z.dtype.kind != "f":  # ints/bools -> float64; float32 stays float32 (no silent upcast)
+        Z = Z.astype(np.float64)
     y = np.asarray(y, dtype=int)
     N, K = Z.shape
     logP = log_softmax(Z)
     loss = -np.mean(logP[np.arange(N), y])
-    dZ = (np.exp(logP) - one_hot(y, K)) / N
+    # (softmax(Z) - one_hot(y, K)) / N, without one_hot's float64 array (it would upcast float32)
+    dZ = np.exp(logP)
+    dZ[np.arange(N), y] -= 1.0
+    dZ /= N
     return float(loss), dZ
 
 
@@ -58,7 +53,9 @@ def l2_penalty(params, lam):
     penalty = 0.0
     grads = {}
     for name, value in params.items():
-        value = np.asarray(value, dtype=float)
+        value = np.asarray(value)  # no copy, and float32 parameters stay float32
+        if value.dtype.kind != "f":
+            value = value.astype(np.float64)
         if name.startswith("W"):
             penalty += lam * np.sum(value * value)
             grads[name] = 2.0 * lam * value

@@ -18,10 +18,9 @@ so neither the thread pools nor the memory figures of one run leak into another.
 the kernel's peak resident size (VmHWM), reset just before training, minus the resident size
 then, plus tracemalloc's peak of the numpy arrays one epoch allocates. It prints figures and
 asserts nothing about speed (targets: numpy no slower than PyTorch, at least 60 % of the
-machine's matrix-multiply peak). ``--analyse`` adds where the numpy epoch's time goes and
-what clearly labelled *patched copies* of the reference code would gain, all interleaved
-epoch by epoch in one process so that a change of load hits them alike; the course's
-notebooks are never changed.
+machine's matrix-multiply peak). ``--analyse`` adds where the numpy epoch's time goes, with
+torch and the reference interleaved epoch by epoch in one process so that a change of load
+hits both alike.
 
 Where OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set (a workaround for older OpenBLAS builds
 on some CPUs), numpy runs that older kernel; the header says which one ran. To measure the
@@ -36,7 +35,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,96 +138,10 @@ def course_sgd_step():
         return sgd_step, f"in-place p -= lr * g (05's sgd_step unavailable: {type(exc).__name__})"
 
 
-# Patched copies of the reference code, for --analyse only. Each is the reference function
-# with one change; it goes into this worker's own copy of the reference namespace (where the
-# reference functions look each other up when called) and never touches a notebook.
-
-def _patch_no_input_grad(ns):
-    """mlp_backward: for layer 1 compute only dW1 and db1, not the unused dX."""
-    def mlp_backward(dscores, caches):
-        grads = {}
-        dA = dscores
-        for l in range(len(caches), 0, -1):
-            linear_cache, activation_cache, activation = caches[l - 1]
-            dZ = dA if l == len(caches) else ns[f"{activation}_backward"](dA, activation_cache)
-            if l == 1:
-                X, _ = linear_cache
-                grads["W1"], grads["b1"] = X.T @ dZ, dZ.sum(axis=0)
-            else:
-                dA, grads[f"W{l}"], grads[f"b{l}"] = ns["linear_backward"](dZ, linear_cache)
-        return grads
-    ns["mlp_backward"] = mlp_backward
-
-
-def _patch_skip_zero_reg(ns):
-    """mlp_loss: call l2_penalty only when reg != 0 (with reg == 0 it adds zeros)."""
-    def mlp_loss(params, X, y, activation="relu", reg=0.0):
-        scores, caches = ns["mlp_forward"](params, X, activation=activation)
-        data_loss, dscores = ns["softmax_cross_entropy"](scores, y)
-        grads = ns["mlp_backward"](dscores, caches)
-        if reg == 0:
-            return float(data_loss), grads
-        penalty, penalty_grads = ns["l2_penalty"](params, reg)
-        for key in grads:
-            grads[key] += penalty_grads[key]
-        return float(data_loss + penalty), grads
-    ns["mlp_loss"] = mlp_loss
-
-
-def _patch_keep_dtype(ns):
-    """relu_forward and softmax_cross_entropy keep float32 float32 (no float64 casts)."""
-    import numpy as np
-
-    def _floating(a):
-        a = np.asarray(a)
-        return a if a.dtype.kind == "f" else a.astype(np.float64)
-
-    def relu_forward(Z):
-        Z = _floating(Z)
-        return np.maximum(Z, 0), Z
-
-    def softmax_cross_entropy(Z, y):
-        Z, y = _floating(Z), np.asarray(y, dtype=int)
-        N = Z.shape[0]
-        shifted = Z - Z.max(axis=1, keepdims=True)
-        logP = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        dZ = np.exp(logP)
-        dZ[np.arange(N), y] -= 1  # softmax - one_hot(y), without a float64 one-hot array
-        dZ /= N
-        return float(-logP[np.arange(N), y].mean()), dZ
-    ns["relu_forward"] = relu_forward
-    ns["softmax_cross_entropy"] = softmax_cross_entropy
-
-
-PATCHES = {  # applied cumulatively, in this order
-    "no-dX1": _patch_no_input_grad,
-    "no-zero-L2": _patch_skip_zero_reg,
-    "keep-dtype": _patch_keep_dtype,
-}
-
-
-def reference_namespace(patches=()):
-    """A private copy of notebook 04's reference namespace with the named patches applied.
-
-    The reference functions are re-bound to the copy (they look each other up in it), so
-    patching it changes neither the cached ``reference("04_backprop")`` nor any file.
-    """
-    from autograde.course import reference
-    shared = reference("04_backprop")
-    ns = dict(shared)
-    for key, value in shared.items():
-        if isinstance(value, types.FunctionType) and value.__globals__ is shared:
-            ns[key] = types.FunctionType(value.__code__, ns, value.__name__,
-                                         value.__defaults__, value.__closure__)
-            ns[key].__kwdefaults__ = value.__kwdefaults__
-    for name in patches:
-        PATCHES[name](ns)
-    return ns
-
-
-def numpy_step(patches=()):
+def numpy_step():
     """(step(params, Xb, yb) -> loss, description) with the course's reference code."""
-    mlp_loss = reference_namespace(patches)["mlp_loss"]
+    from autograde.course import reference
+    mlp_loss = reference("04_backprop")["mlp_loss"]
     sgd_step, sgd_name = course_sgd_step()
 
     def step(params, Xb, yb):
@@ -243,12 +155,12 @@ def numpy_step(patches=()):
     return step, sgd_name
 
 
-def numpy_trainer(cfg, patches=()):
+def numpy_trainer(cfg):
     """(epoch(e) -> mean loss, facts) training the course's numpy code on the digits."""
     X, y, data_name = load_digits(cfg.get("samples"))
     X = X.astype(cfg["dtype"])
     params = init_params(cfg["dtype"])
-    step, sgd_name = numpy_step(patches)
+    step, sgd_name = numpy_step()
 
     def epoch(e):
         total = 0.0
@@ -319,13 +231,9 @@ def run_torch(cfg):
 
 
 def run_compare(cfg):
-    """--analyse: torch, the reference and each cumulative patch, interleaved epoch by epoch
-    in this one process (so a change of load hits all alike), plus a profile and GEMM peak."""
-    names = ["reference"] + [" + ".join(["reference", *list(PATCHES)[:i]])
-                             for i in range(1, len(PATCHES) + 1)]
-    trainers = {"torch": torch_trainer(cfg)}
-    for i, name in enumerate(names):
-        trainers[name] = numpy_trainer(cfg, list(PATCHES)[:i])
+    """--analyse: torch and the reference, interleaved epoch by epoch in this one process (so
+    a change of load hits both alike), plus a profile and GEMM peak."""
+    trainers = {"torch": torch_trainer(cfg), "reference": numpy_trainer(cfg)}
     times = {name: {"wall": [], "cpu": [], "losses": []} for name in trainers}
     gemm = []
     for e in range(cfg["epochs"] + 1):  # epoch 0 is the warm-up
@@ -468,8 +376,8 @@ def main():
     parser.add_argument("--dtype", default="float64,float32",
                         help="float64, float32 or both (comma-separated)")
     parser.add_argument("--analyse", action="store_true",
-                        help="also show where the numpy epoch's time goes (1 thread) and "
-                             "what patched copies of the reference code would gain")
+                        help="also show where the numpy epoch's time goes (1 thread), "
+                             "beside torch run interleaved")
     parser.add_argument("--samples", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--gemm-size", type=int, default=2048, help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -584,13 +492,9 @@ def _spread(result):
 
 
 def analyse(dtypes, base):
-    """Where the numpy epoch's time goes (1 thread) and what patched copies would gain."""
+    """Where the numpy epoch's time goes (1 thread), beside torch run interleaved."""
     print()
-    print("Analysis, 1 thread (the course's kernels and grading run numpy with 1 BLAS thread). "
-          "Patched copies are this benchmark's own edits of the reference code, applied "
-          "cumulatively in a worker process: NOT the course's code.")
-    for name, patch in PATCHES.items():
-        print(f"  {name}: {patch.__doc__}")
+    print("Analysis, 1 thread (the course's kernels and grading run numpy with 1 BLAS thread).")
     for dtype in dtypes:
         r = measure(dict(base, dtype=dtype, threads=1, kind="compare"))
         prof, peak = r["profile"], r["gemm_cpu_gflops"]

@@ -1,5 +1,5 @@
-"""benchmarks/training.py runs end to end, trains the same model in numpy and PyTorch, and its
-patched copies of the reference code compute what the reference computes (no timings checked)."""
+"""benchmarks/training.py runs end to end and trains the same model in numpy and PyTorch, and
+the reference it times keeps float32 float32 (no timings checked)."""
 
 import importlib.util
 import subprocess
@@ -27,27 +27,9 @@ def test_flop_count_is_forward_plus_weight_and_hidden_gradients(bench):
     assert bench.useful_flops(3200) == 3200 * bench.useful_flops(1)
 
 
-@pytest.mark.parametrize("patches", [["no-dX1"], ["no-dX1", "no-zero-L2"],
-                                     ["no-dX1", "no-zero-L2", "keep-dtype"]])
-@pytest.mark.parametrize("reg", [0.0, 0.01])
-def test_patched_copies_compute_the_reference_loss_and_gradients(bench, patches, reg):
-    rng = np.random.default_rng(1)
-    params = bench.init_params(np.float64)
-    X, y = rng.random((64, 784)), rng.integers(0, 10, 64)
-    loss, grads = reference("04_backprop")["mlp_loss"](params, X, y, reg=reg)
-    patched = bench.reference_namespace(patches)
-    loss_p, grads_p = patched["mlp_loss"](params, X, y, reg=reg)
-    assert loss_p == pytest.approx(loss, rel=1e-12)
-    for key in grads:
-        np.testing.assert_allclose(grads_p[key], grads[key], rtol=1e-10, atol=1e-14)
-    # the patches live in the private copy only: the shared reference is unchanged
-    assert reference("04_backprop")["mlp_loss"] is not patched["mlp_loss"]
-    assert reference("04_backprop")["mlp_backward"].__globals__ is reference("04_backprop")
-
-
-def test_the_reference_and_the_keep_dtype_patch_keep_float32(bench):
+def test_the_reference_keeps_float32(bench):
     """The benchmark's float32 run measures float32 arithmetic: the reference (02's and 04's
-    solutions) no longer upcasts float32 inputs, and the patched copy agrees."""
+    solutions) does not upcast float32 inputs, and float64 stays float64."""
     rng = np.random.default_rng(2)
     params = bench.init_params(np.float32)
     X, y = rng.random((64, 784)).astype(np.float32), rng.integers(0, 10, 64)
@@ -56,9 +38,6 @@ def test_the_reference_and_the_keep_dtype_patch_keep_float32(bench):
     _, grads64 = reference("04_backprop")["mlp_loss"](
         {k: v.astype(np.float64) for k, v in params.items()}, X.astype(np.float64), y)
     assert {g.dtype for g in grads64.values()} == {np.dtype(np.float64)}
-    _, grads = bench.reference_namespace(["no-dX1", "no-zero-L2", "keep-dtype"])["mlp_loss"](
-        params, X, y)
-    assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
 
 
 def test_different_training_is_caught(bench):

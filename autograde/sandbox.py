@@ -398,6 +398,17 @@ def _prepare():
     import matplotlib.pyplot  # noqa: F401  (loads the font cache before the sandbox closes)
     import mlkit  # noqa: F401
     import mlkit.checks  # noqa: F401
+    # What the notebooks' setup cells import, and matplotlib's lazily loaded parts (layout,
+    # contours, images, legends, text), loaded once in the zygote instead of per sandbox.
+    import mlkit.datasets, mlkit.gradcheck, mlkit.graphs, mlkit.plotting  # noqa: F401, E401
+    import mlkit.progress, mlkit.testfns  # noqa: F401, E401
+    fig, axes = matplotlib.pyplot.subplots(1, 2, layout="constrained")
+    axes[0].contourf([[0.0, 1.0], [1.0, 0.0]])
+    axes[1].imshow([[0.0, 1.0]])
+    axes[1].plot([0, 1], label="x")
+    axes[1].legend()
+    fig.canvas.draw()
+    matplotlib.pyplot.close(fig)
 
 
 def _limit_memory(config):

@@ -13,6 +13,8 @@ sandboxed process and compares results in a process the student's code never ran
 """
 
 import builtins as _builtins
+import itertools as _itertools
+import operator as _operator
 import warnings as _warnings
 from linecache import getline as _getline
 
@@ -40,6 +42,8 @@ _isinstance, _len, _repr, _float, _int, _str = (
     isinstance, len, repr, float, int, str)
 _tuple, _print, _getattr, _type, _id, _sorted = tuple, print, getattr, type, id, sorted
 _abs, _max = abs, max
+_list, _map, _any, _zip = list, map, any, zip
+_repeat, _is_not = _itertools.repeat, _operator.is_not
 _inf = _float("inf")
 
 _WATCHED_NUMPY = ("allclose", "isclose", "array_equal", "array_equiv", "asarray", "array",
@@ -57,11 +61,14 @@ _WATCHED_TESTING = ("assert_allclose", "assert_array_equal", "assert_almost_equa
 
 
 def _snapshot():
-    """Identity of every object the checks rely on, to detect rebinding later."""
-    snap = {f"builtins.{k}": _id(_getattr(_builtins, k)) for k in _WATCHED_BUILTINS}
-    snap.update({f"numpy.{k}": _id(_getattr(_np, k)) for k in _WATCHED_NUMPY})
-    snap.update({f"numpy.testing.{k}": _id(_getattr(_npt, k)) for k in _WATCHED_TESTING})
-    return snap
+    """What the checks rely on, by namespace: (prefix, its dict, the names, the objects
+    bound to them now), compared by identity later."""
+    spaces = [("builtins", _builtins.__dict__, _WATCHED_BUILTINS),
+              ("numpy", _np.__dict__, _WATCHED_NUMPY),
+              ("numpy.testing", _npt.__dict__, _WATCHED_TESTING),
+              ("mlkit.checks", _MODULE_DICT, _tuple(_OWN))]
+    return [(prefix, space, names, [space.get(n, _MISSING) for n in names])
+            for prefix, space, names in spaces]
 
 
 class CheckFailed(AssertionError):
@@ -84,24 +91,20 @@ class CheckFailed(AssertionError):
         return [f"\x1b[1;31m{_type(self).__name__}\x1b[0m: {first}"] + rest
 
 
-def _current(key):
-    module, _, name = key.rpartition(".")
-    namespace = {"builtins": _builtins.__dict__, "numpy": _np.__dict__,
-                 "numpy.testing": _npt.__dict__}[module]
-    value = namespace.get(name, _MISSING)
-    return _id(value) if value is not _MISSING else None
-
-
 _MISSING = object()
 
 
 def tampered():
-    """Names that were rebound since mlkit.checks was imported (empty list if none)."""
-    changed = [key for key, ident in _SNAPSHOT.items()
-               if key.startswith(("numpy", "builtins.")) and _current(key) != ident]
-    mod = _MODULE_DICT
-    changed += [f"mlkit.checks.{k}" for k, v in _OWN.items() if mod.get(k) is not v]
-    return _sorted(set(changed))
+    """Names that were rebound since mlkit.checks was imported (empty list if none).
+
+    Called before every check, so kept to C-level loops (``map`` over the captured
+    namespaces): about 10 µs, not the 100 µs of a Python loop over 80 names."""
+    changed = []
+    for prefix, space, names, values in _SNAPSHOT:
+        now = _list(_map(space.get, names, _repeat(_MISSING)))
+        if _any(_map(_is_not, now, values)):
+            changed += [f"{prefix}.{n}" for n, a, b in _zip(names, now, values) if a is not b]
+    return _sorted(changed)
 
 
 def _guard():

@@ -565,9 +565,31 @@ def _heldout_accuracy(student, rng):
     return float(np.mean(predicted == y))
 
 
+# Under grade, the three predict checks of a submission share one evaluation (the sandbox
+# runs no student code between them): [(predict proxy, accuracy or the CheckFailed)].
+_EVALUATED = []
+
+
+def _shared_heldout_accuracy(student, rng):
+    __tracebackhide__ = True
+    predict = student.predict
+    if not student._ns.get("__grading_seed__"):  # a kernel: the model file may change
+        return _heldout_accuracy(student, rng)
+    if not (_EVALUATED and _EVALUATED[0][0] is predict):
+        try:
+            outcome = _heldout_accuracy(student, rng)
+        except CheckFailed as exc:
+            outcome = exc
+        _EVALUATED[:] = [(predict, outcome)]
+    outcome = _EVALUATED[0][1]
+    if isinstance(outcome, CheckFailed):
+        raise CheckFailed(str(outcome), status=outcome.status)
+    return outcome
+
+
 def _threshold_check(threshold):
     def check(student, ref, rng):
-        accuracy = _heldout_accuracy(student, rng)
+        accuracy = _shared_heldout_accuracy(student, rng)
         expect_true(accuracy >= threshold,
                     f"predict reaches {100 * accuracy:.1f} % accuracy on the 1,000 held-out digits; "
                     f"this check needs at least {100 * threshold:.0f} %.",

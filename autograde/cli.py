@@ -1,10 +1,12 @@
-"""The grading workflow's commands: ``collect``, ``grade``, ``feedback``, ``export``.
+"""The grading workflow's commands: ``collect``, ``grade``, ``formgrader``, ``feedback``,
+``export``.
 
 Registered on ``python -m autograde`` by ``add_commands``. A course folder holds nbgrader's
 layout: ``submitted/``, ``autograded/``, ``feedback/`` and ``gradebook.db`` (or a database
 given with ``--db``).
 """
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -71,6 +73,12 @@ def cmd_feedback(args):
     print(f"wrote {len(paths)} feedback pages under {out}/")
 
 
+def cmd_formgrader(args):
+    from autograde.formgrader import run_formgrader
+    extra = [a for a in args.jupyter if a != "--"]
+    run_formgrader(args.course, _db(args), extra)
+
+
 def cmd_collect(args):
     from autograde.collect import collect
     report = collect(args.source, args.roster, args.assignment, args.submitted,
@@ -123,6 +131,15 @@ def add_commands(sub):
     p.add_argument("--notebook-timeout", type=float, help="seconds for all code cells of a "
                    f"submission (default {defaults.exec_seconds:g})")
     p.set_defaults(fn=cmd_grade)
+
+    p = sub.add_parser("formgrader", help="open nbgrader's formgrader on the graded course "
+                       "(auto grades shown; grade the free-response cells by hand)")
+    p.add_argument("--course", default=".", help="course folder (default: the current one)")
+    p.add_argument("--db", metavar="URL", help="gradebook as an SQLAlchemy URL (default: "
+                   "sqlite:///COURSE/gradebook.db)")
+    p.add_argument("jupyter", nargs=argparse.REMAINDER, help="after --: options for "
+                   "JupyterLab, e.g. -- --no-browser --port 8890")
+    p.set_defaults(fn=cmd_formgrader)
 
     p = sub.add_parser("feedback", help="HTML feedback per student and notebook, from the "
                        "gradebook (after manual grading too)")

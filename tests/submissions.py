@@ -20,14 +20,15 @@ def make_submission(root, student, assignment="01_neuron", *, solved=True, repla
     """Write root/<student>/<assignment>/<assignment>.ipynb and return its path.
 
     solved: fill every solution cell with the instructor's code; replace: grade_id ->
-    new source for chosen cells; append/prepend: extra code cells a student added.
+    new source for chosen cells (code, or a free-response answer in markdown);
+    append/prepend: extra code cells a student added.
     """
     nb = nbformat.read(str(LECTURES / assignment / f"{assignment}.ipynb"), as_version=4)
     answers = solution_sources(assignment) if solved else {}
     answers.update(replace or {})
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.cell_type == "code" and gid in answers:
+        if gid in answers and (cell.cell_type == "code" or gid in (replace or {})):
             cell.source = answers[gid]
     first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
     nb.cells[first_code + 1:first_code + 1] = [new_code_cell(s) for s in prepend]

@@ -30,3 +30,13 @@ def test_grade_rejects_an_unknown_assignment(tmp_path):
 def test_grade_explains_an_empty_folder(tmp_path):
     proc = run("grade", str(tmp_path), "--out", str(tmp_path / "g.csv"))
     assert proc.returncode == 2 and "no student folders" in proc.stderr
+
+
+def test_formgrader_explains_a_course_not_graded_yet(tmp_path):
+    proc = run("formgrader", "--course", str(tmp_path / "nope"))
+    assert proc.returncode == 2 and "no such course folder" in proc.stderr
+    (tmp_path / "submitted").mkdir()
+    proc = run("formgrader", "--course", str(tmp_path))
+    assert proc.returncode == 2 and "run `python -m autograde grade` first" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["submitted"]  # nothing written

@@ -15,32 +15,23 @@ the reason otherwise.
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-LECTURE = ROOT / "lectures" / "01_neuron" / "01_neuron.ipynb"
-TOKEN = "course-browser-test"
+from browser import TOKEN, chromium, free_port, jupyter_server, require_browser, server_options
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+require_browser()
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                 if shutil.which(n)), None)
-CHROMEDRIVER = shutil.which("chromedriver")
-if not (CHROMIUM and CHROMEDRIVER):
-    pytest.skip("headless Chromium is not installed (apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE = ROOT / "lectures" / "01_neuron" / "01_neuron.ipynb"
 
 # A first attempt at exercise 1: right for small z, but exp(1000) overflows.
 NAIVE_SIGMOID = ("def sigmoid(z):\n"
@@ -70,12 +61,6 @@ def _student_notebook(path):
     path.write_text(json.dumps(nb))
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
     """A JupyterLab server on 127.0.0.1 serving a copy of the notebook; yields its URL."""
@@ -85,53 +70,22 @@ def lab(tmp_path):
         d.mkdir()
     _student_notebook(work / "01_neuron.ipynb")
     shutil.copy(ROOT / "jupyter" / "overrides.json", settings / "overrides.json")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLBACKEND="Agg")
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-           "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={TOKEN}",
+    cmd = [sys.executable, "-m", "jupyterlab", *server_options(port),
            f"--ServerApp.root_dir={work}", f"--LabApp.app_settings_dir={settings}",
            f"--LabApp.user_settings_dir={home / 'user-settings'}",
            f"--LabApp.workspaces_dir={home / 'workspaces'}",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (tmp_path / "jupyterlab.log").read_text()[-3000:])
-                time.sleep(0.5)
+    with jupyter_server(cmd, tmp_path / "jupyterlab.log", port=port, env=env) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
-                              options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _click_menu(wait, menu, entry):

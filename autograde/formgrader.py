@@ -1,0 +1,52 @@
+"""Open nbgrader's formgrader on a graded course folder (``python -m autograde formgrader``).
+
+Formgrader is a Jupyter server extension that reads its course from nbgrader's
+configuration: here it is given on the command line (the course folder as root and as the
+server's root, the gradebook, and this repository's ``solutions/`` and ``lectures/`` as the
+source and release), so nothing is written into the course folder and the instructor's own
+``nbgrader_config.py`` files are not needed. The browser opens on formgrader's page, where
+the submissions show their auto grades and the free-response cells are graded by hand.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from autograde.course import LECTURES, SOLUTIONS, CourseError
+
+
+def formgrader_command(course, db_url, extra=()):
+    """(argv, cwd) of a JupyterLab server showing formgrader on ``course``."""
+    course = Path(course).resolve()
+    if not course.is_dir():
+        raise CourseError(f"{course}: no such course folder (the folder holding submitted/ "
+                          "and autograded/, where `grade` wrote gradebook.db)")
+    if not (course / "autograded").is_dir():
+        raise CourseError(f"{course}: no autograded/ folder yet: run `python -m autograde "
+                          "grade` first (formgrader shows the notebooks it writes there)")
+    argv = [sys.executable, "-m", "jupyterlab",
+            f"--ServerApp.root_dir={course}",
+            "--LabApp.default_url=/formgrader",
+            # The course and assignment lists are for students (and warn about an exchange
+            # folder this course does not use): only formgrader is served.
+            "--ServerApp.jpserver_extensions=nbgrader.server_extensions.assignment_list=False",
+            "--ServerApp.jpserver_extensions=nbgrader.server_extensions.course_list=False",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--CourseDirectory.root={course}",
+            f"--CourseDirectory.db_url={db_url}",
+            f"--CourseDirectory.source_directory={SOLUTIONS}",
+            f"--CourseDirectory.release_directory={LECTURES}",
+            *extra]
+    return argv, course
+
+
+def run_formgrader(course, db_url, extra=()):
+    """Replace this process with the server (Ctrl-C stops it, as for ``jupyter lab``)."""
+    argv, cwd = formgrader_command(course, db_url, extra)
+    from autograde.gradebook import open_gradebook
+    open_gradebook(db_url).close()  # a clear error now for a wrong --db, not in the browser
+    os.chdir(cwd)
+    # nbgrader (and so formgrader) calls `alembic` through PATH: this environment's.
+    bin_dir = os.path.dirname(sys.executable)
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    os.execv(sys.executable, argv)

@@ -1,0 +1,90 @@
+"""Shared by the browser tests: headless Chromium through selenium, and a Jupyter server
+started for one test (a free port, a token, stopped at the end).
+
+Needs Debian's ``chromium`` and ``chromium-driver`` and the ``selenium`` package; a test
+module calls ``require_browser()`` first, which skips it with the reason otherwise.
+"""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+TOKEN = "course-browser-test"
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def require_browser():
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed (apt-get install chromium "
+                    "chromium-driver)", allow_module_level=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_options(port):
+    """JupyterLab options for a server only this test talks to."""
+    return ["--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={TOKEN}"]
+
+
+@contextlib.contextmanager
+def jupyter_server(cmd, log_path, *, port, env=None, cwd=None):
+    """Run cmd (a Jupyter server on 127.0.0.1:port) until the block ends; yields its URL.
+    Fails the test with the end of the server's log if it does not come up."""
+    log = open(log_path, "w")
+    server = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("the Jupyter server did not start:\n"
+                                + open(log_path).read()[-3000:])
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium(width=1400, height=1000):
+    from selenium import webdriver
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER),
+                              options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def screenshot_path(tmp_path, env_var, name):
+    """Where a test's screenshot goes: $env_var, else the test's temporary folder."""
+    return os.environ.get(env_var) or str(tmp_path / name)

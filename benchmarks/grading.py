@@ -1,6 +1,7 @@
 """Benchmark: grade N synthetic students x the whole course four ways, on the same folder.
 
-    python benchmarks/grading.py [--students 200] [--jobs 2] [--no-nbgrader] [--no-dask]
+    python benchmarks/grading.py [--students 200] [--jobs 2] [--nbgrader-students K]
+                                 [--no-nbgrader] [--no-dask]
 
 1. ``grade`` serially (``--jobs 1``), 2. ``grade --jobs 2``, 3. ``grade`` on a Dask
 ``LocalCluster`` of 2 single-threaded workers (what ``--scheduler`` does), each into its
@@ -9,6 +10,11 @@ experiments too, one kernel per notebook, serially). Then ``grade --jobs 2`` aga
 nothing new. Prints wall time, notebooks per minute and the ratios, and whether the three
 ``grade`` runs agree cell by cell. Asserts nothing: the figures depend on the machine and
 its load (say which when you quote them).
+
+Plain nbgrader takes some 15 s per notebook here (it runs every experiment), so 200 x 7
+would take hours: ``--nbgrader-students K`` runs it on the first K students only, and
+``grade --jobs N`` once more on exactly those, so that the ratio compares the same
+submissions in the same run.
 
 Submissions are the release with the solutions filled in; notebooks that save files in an
 experiment (07's final_model.npz) get the files the solution's own run saves, as a student
@@ -99,6 +105,8 @@ def main():
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--assignment", action="append", help="only these (default: all)")
+    parser.add_argument("--nbgrader-students", type=int, metavar="K",
+                        help="run plain nbgrader on the first K students only (default: all)")
     parser.add_argument("--no-nbgrader", action="store_true", help="skip nbgrader autograde")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
     args = parser.parse_args()
@@ -128,8 +136,19 @@ def main():
                 same.append(dask_run)
         plain = None
         if not args.no_nbgrader:
-            plain, _ = timed("nbgrader autograde", lambda: nbgrader_autograde(
-                submitted, tmp / "nbgrader", wanted), n)
+            k = min(args.nbgrader_students or args.students, args.students)
+            sample, same_jobs = submitted, jobs
+            if k < args.students:  # the same submissions for both, in this run
+                sample = tmp / "sample"
+                for student in sorted(p.name for p in submitted.iterdir())[:k]:
+                    shutil.copytree(submitted / student, sample / student)
+                same_jobs, _ = timed(f"grade --jobs {args.jobs}, first {k} students",
+                                     lambda: run_grade(sample, tmp / "sample-jobs", wanted,
+                                                       jobs=args.jobs), k * len(wanted))
+            plain, _ = timed("nbgrader autograde" + (f", first {k} students" if k < args.students
+                                                     else ""),
+                             lambda: nbgrader_autograde(sample, tmp / "nbgrader", wanted),
+                             k * len(wanted))
         key = lambda r: (r["student_id"], r["assignment"], r["cell"])  # noqa: E731
         agree = all(sorted(map(key, r.rows)) == sorted(map(key, serial_run.rows))
                     and sorted(r.rows, key=key) == sorted(serial_run.rows, key=key)
@@ -140,8 +159,8 @@ def main():
               f"skipped {again_run.unchanged}")
         print(f"ratios: --jobs {args.jobs} is {serial / jobs:.2f}x serial"
               + (f"; Dask is {serial / dask:.2f}x serial" if dask else "")
-              + (f"; nbgrader autograde takes {plain / jobs:.1f}x as long as --jobs "
-                 f"{args.jobs}" if plain else ""))
+              + (f"; nbgrader autograde takes {plain / same_jobs:.1f}x as long as --jobs "
+                 f"{args.jobs} on the same submissions" if plain else ""))
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

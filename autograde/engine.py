@@ -10,6 +10,7 @@ comparisons; tampering is detected in the sandbox and scores 0 with status "tamp
 
 import builtins
 import contextlib
+import functools
 import io
 import json
 import os
@@ -359,7 +360,8 @@ class Remote:
 
     def without(self, *paths):
         """This function, called with the given functions made unavailable."""
-        return Remote(self._sandbox, self._target, self.__name__, [*self._disable, *paths])
+        return type(self)(self._sandbox, self._target, self.__name__,
+                          [*self._disable, *paths])
 
     def __repr__(self):
         return f"<student's {self.__name__}>"
@@ -388,11 +390,28 @@ class Remote:
     def __getattr__(self, attr):
         if attr.startswith("_") or "handle" not in self._target:
             raise AttributeError(attr)
+        return self._attribute(attr)
+
+    def _attribute(self, attr):
+        """The student object's attribute, private ones too (a Value's ``_backward``);
+        AttributeError when it has none."""
+        if "handle" not in self._target:
+            raise AttributeError(attr)
         answer = self._sandbox.request({"op": "getattr", "handle": self._target["handle"],
                                         "attr": attr}, self._sandbox.limits.call_seconds)
         if "error" in answer:
             raise _student_error(answer["error"])
         return _incoming(answer["result"], self._sandbox)  # a method comes as a handle
+
+    def _beside(self, cell_id, source, names):
+        """Run trusted code (a check's helpers) in this sandbox, beside the student's code;
+        returns proxies of the functions it defines, by name."""
+        answer = self._sandbox.request({"op": "exec", "cells": [[cell_id, source]]},
+                                       self._sandbox.limits.cell_seconds + 5)
+        if answer.get("cell_errors"):
+            raise StudentError(answer["cell_errors"][0].get("message", "it raised"))
+        return {name: proxy_class("function")(self._sandbox, {"name": name}, name)
+                for name in names}
 
     def __setattr__(self, attr, value):
         if attr.startswith("_") or attr == "__name__" or "handle" not in self._target:
@@ -427,6 +446,14 @@ for _name in OPERATORS:
     setattr(Remote, _name, _operator(_name))
 
 
+@functools.lru_cache(maxsize=256)
+def proxy_class(type_name):
+    """The proxy class for a student's object of type ``type_name``: a subclass of Remote
+    with that name, so that every message naming the type (the checks', and Python's own:
+    "cannot unpack non-iterable Trained object") names the student's, not the proxy's."""
+    return type(type_name, (Remote,), {"__module__": "student", "__qualname__": type_name})
+
+
 def _outgoing(value):
     """How a check passes a function to the student's code: by reference, never pickled."""
     if isinstance(value, Remote):
@@ -444,7 +471,8 @@ def _outgoing(value):
 def _incoming(obj, sandbox):
     def other(d):
         if "__handle__" in d:
-            return Remote(sandbox, {"handle": d["__handle__"]}, d.get("type", "object"))
+            name = str(d.get("type", "object"))
+            return proxy_class(name)(sandbox, {"handle": d["__handle__"]}, name)
         raise ValueError("unexpected value from the sandbox")
     return wire.decode(obj, on_other=other)
 
@@ -712,7 +740,7 @@ class _Session:
         for name in self.names:
             namespace.pop(name, None)
             if name in callables:
-                namespace[name] = Remote(self.sandbox, {"name": name}, name)
+                namespace[name] = proxy_class("function")(self.sandbox, {"name": name}, name)
         return namespace
 
     def _merge_tampered(self):

@@ -57,6 +57,16 @@ def xor_net(X):
     return np.maximum(X @ np.ones((2, 2)) + np.array([0.0, -1.0]), 0) @ np.array([1.0, -2.0])
 """ % (str(source_path("01_neuron")), str(ROOT / ".course" / "gradebook.db"))]},
     # Loads the weights it saved beside the notebook (as 07's predict loads its model);
+    # An object of the student's own class where a pair is due: messages name that class
+    # (the grader sees it through a proxy, whose class name must not show).
+    "own_class": {"replace": {"perceptron_train": """
+class Trained:
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+def perceptron_train(X, y, lr=1.0, epochs=100):
+    return Trained(np.zeros(X.shape[1]), 0.0)
+"""}},
     # the instructor notebook linked in, a huge file and a given.py of its own are not
     # copied, so reading them fails.
     "saved_model": {"replace": {"xor_net": """
@@ -324,3 +334,14 @@ def test_a_worker_with_another_course_version_refuses_to_grade(tmp_path):
     result = grading._grade_one(job)
     assert result["status"] == "failed" and "another version of the course" in result["reason"]
     assert result["fingerprint"] == ""  # so the next run grades it again
+
+
+def test_messages_name_the_students_own_class_not_the_grader_proxy(graded):
+    rows = graded["own_class"]
+    message = rows["test_perceptron_train_hidden"]["message"]
+    assert "should return a pair (w, b), got Trained" in message, message
+    assert not any("Remote" in r["message"] for r in rows.values())
+    lost = {c for c, r in rows.items() if float(r["score"]) < float(r["max_score"])}
+    assert lost == {"test_perceptron_train_visible", "test_perceptron_train_hidden"}
+    assert "cannot unpack non-iterable Trained object" in \
+        rows["test_perceptron_train_visible"]["message"]

@@ -87,6 +87,29 @@ def registered():
     return dict(_REGISTRY)
 
 
+def attribute(obj, name):
+    """obj.name for a student's object, local or in the grading sandbox, private names too
+    (a Value's ``_backward``); AttributeError when it has none."""
+    from autograde.engine import Remote
+    return obj._attribute(name) if isinstance(obj, Remote) else getattr(obj, name)
+
+
+def define_beside(fn, cell_id, source, names):
+    """Run ``source`` (trusted helper code of a check) where the student's ``fn`` runs: in
+    the grading sandbox for its proxy, here for a plain function (a kernel, the corpus).
+    Returns the functions it defines, by name. Raises CheckFailed if it cannot run."""
+    from autograde.engine import Remote, StudentError
+    if isinstance(fn, Remote):
+        try:
+            return fn._beside(cell_id, source, names)
+        except StudentError as exc:
+            from mlkit.checks import CheckFailed
+            raise CheckFailed(f"the checks could not run in the grading process ({exc}).")
+    namespace = {}
+    exec(compile(source, f"<{cell_id}>", "exec"), namespace)
+    return {name: namespace[name] for name in names}
+
+
 def without(fn, *paths):
     """fn, called with the functions at ``paths`` (e.g. "mlkit.gradcheck.numerical_gradient")
     made to raise: for an exercise graded "with mlkit's own checker made unavailable".

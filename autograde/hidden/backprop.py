@@ -9,7 +9,7 @@ differences of the reference loss.
 
 import numpy as np
 
-from autograde.hidden import hidden_check
+from autograde.hidden import attribute, hidden_check
 from autograde.hidden._cases import call_unchanged, pair
 from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_finite,
                           expect_shape, expect_true)
@@ -79,19 +79,7 @@ TWICE = ("This gradient is exactly twice the right one: some node's _backward ra
 def _method(obj, name):
     """obj.name, for a local Value or one in the grading sandbox (operator methods too)."""
     __tracebackhide__ = True
-    cls = type(obj)
-    if name.startswith("_") and cls.__name__ == "Remote" and cls.__module__ == "autograde.engine":
-        from autograde import engine
-        answer = obj._sandbox.request({"op": "getattr", "handle": obj._target["handle"],
-                                       "attr": name}, obj._sandbox.limits.call_seconds)
-        if "error" in answer:
-            raise engine._student_error(answer["error"])
-        return engine._incoming(answer["result"], obj._sandbox)
-    return getattr(obj, name)
-
-
-def _type_name(obj):
-    return obj.__name__ if type(obj).__name__ == "Remote" else type(obj).__name__
+    return attribute(obj, name)
 
 
 def _named(fn, name):
@@ -147,15 +135,15 @@ def _number(v, attr, what):
     try:
         value = getattr(v, attr)
     except AttributeError:
-        raise CheckFailed(f"{what} is a {_type_name(v)} without the attribute .{attr}: the "
-                          f"operations of Value must return a new Value.\n  hint: e.g. "
+        raise CheckFailed(f"{what} is a {type(v).__name__} without the attribute .{attr}: "
+                          f"the operations of Value must return a new Value.\n  hint: e.g. "
                           f"out = Value(self.data + other.data, (self, other), \"+\"); "
                           f"return out.") from None
     try:
         return float(np.asarray(value, dtype=float))
     except (TypeError, ValueError):
         raise CheckFailed(f"{what}.{attr} should be a number, got "
-                          f"{_type_name(value)}.") from None
+                          f"{type(value).__name__}.") from None
 
 
 def _student_run(Value, program, where):

@@ -17,7 +17,7 @@ functions can be passed, so these helpers are defined there (see ``_helpers``).
 
 import numpy as np
 
-from autograde.hidden import hidden_check
+from autograde.hidden import define_beside, hidden_check
 from autograde.hidden._cases import call_unchanged
 from mlkit.diagnose import specific
 from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_equal,
@@ -119,28 +119,14 @@ del __t05__
 _NAMES = ("configure", "loss_fn", "score_fn", "update", "get_log", "collect")
 
 
-def _local_helpers():
-    namespace = {}
-    exec(compile(_HELPERS, "<05 check helpers>", "exec"), namespace)
-    return {name: namespace[f"__t05_{name}__"] for name in _NAMES}
-
-
 def _helpers(student_fn, label):
     """The helper functions, defined where ``student_fn`` runs: in this process for a plain
     function (a notebook kernel, the corpus), in the grading sandbox for its proxy."""
-    sandbox = getattr(student_fn, "_sandbox", None)
-    if sandbox is None:
-        helpers = _local_helpers()
-        helpers["collect"].__name__ = label  # messages name the student's function
-        return helpers
-    from autograde.engine import Remote
-    answer = sandbox.request({"op": "exec", "cells": [["05-check-helpers", _HELPERS]]},
-                             sandbox.limits.cell_seconds + 5)
-    if answer.get("cell_errors"):
-        raise CheckFailed(f"the checks of {label} could not run in the grading process "
-                          f"({answer['cell_errors'][0].get('message', '')}).")
-    return {name: Remote(sandbox, {"name": f"__t05_{name}__"}, label if name == "collect"
-                         else name) for name in _NAMES}
+    defined = define_beside(student_fn, "05-check-helpers", _HELPERS,
+                            [f"__t05_{name}__" for name in _NAMES])
+    helpers = {name: defined[f"__t05_{name}__"] for name in _NAMES}
+    helpers["collect"].__name__ = label  # messages name the student's function
+    return helpers
 
 
 def _fmt(x):
@@ -815,7 +801,7 @@ def train(student, ref, rng):
     # reference: the same losses and accuracies.
     n, m = int(rng.integers(10, 30)), int(rng.integers(5, 15))
     seed = int(rng.integers(2**31))
-    local = _local_helpers()
+    local = _helpers(ref["train"], "train")  # a plain function: helpers in this process
     outcome = []
     for fn, hs in ((ref["train"], local), (student.train, helpers)):
         r = np.random.default_rng(seed)

@@ -92,6 +92,12 @@ _TWO_SMALL = ("Your result is 2 times too small: check for a missing factor 2 (e
               "derivative of x² is 2x) or an extra 1/2.")
 
 
+def _tiny(got, expected):
+    return (f"Your result is nearly zero (largest |value| {got:.2g}, where values up to "
+            f"{expected:.2g} are expected): look for a factor that makes it vanish, e.g. a "
+            "product with a tiny number, a division by a large one, or an update scaled twice.")
+
+
 def _n_large(n):
     return (f"Your result is N = {n} times too large: did you forget to average over the "
             f"batch (divide by N)?")
@@ -207,8 +213,9 @@ def _value_hints(got, expected, n):
         return []
     if _scale(expected) == 0.0:
         return []  # expected all zeros: no factor or offset can be read off
-    if _scale(got) <= RTOL * _scale(expected):
+    if not np.any(got):
         return [_ZEROS]
+    tiny = _scale(got) <= RTOL * _scale(expected)  # nearly zero, yet not zero
     # A square matrix has the same shape as its transpose, so check the values too
     # (a symmetric expected matrix cannot tell the two apart).
     if (got.ndim == 2 and got.shape[0] == got.shape[1] and _close(got.T, expected)
@@ -229,7 +236,7 @@ def _value_hints(got, expected, n):
         return [_offset(d)]
     if c is not None:
         return [_generic_factor(c)]
-    return []
+    return [_tiny(_scale(got), _scale(expected))] if tiny else []
 
 
 def _scale_factor(got, expected):

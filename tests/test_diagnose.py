@@ -225,3 +225,14 @@ def test_select_hints_shows_a_recognised_mistake_alone():
         mistake]
     with pytest.raises(ValueError):
         Hint("x", "important")
+
+
+def test_a_tiny_result_is_not_called_all_zeros():
+    rng = np.random.default_rng(3)
+    expected = rng.standard_normal((4, 5))
+    tiny = 1e-12 * rng.standard_normal((4, 5))  # no constant factor, nothing else to say
+    hints = diagnose(tiny, expected)
+    assert hints and not any("all zeros" in h for h in hints), hints
+    assert "nearly zero" in only_hint(hints)
+    assert "constant factor" in only_hint(diagnose(1e-12 * expected, expected))  # a factor
+    assert "all zeros" in only_hint(diagnose(np.zeros_like(expected), expected))

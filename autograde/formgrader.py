@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograde.course import LECTURES, SOLUTIONS, CourseError
+from autograde.course import LECTURES, ROOT, SOLUTIONS, CourseError
 
 
 def formgrader_command(course, db_url, extra=()):
@@ -31,6 +31,8 @@ def formgrader_command(course, db_url, extra=()):
             # folder this course does not use): only formgrader is served.
             "--ServerApp.jpserver_extensions=nbgrader.server_extensions.assignment_list=False",
             "--ServerApp.jpserver_extensions=nbgrader.server_extensions.course_list=False",
+            # The course's JupyterLab settings: no "Jupyter news" question over the notebooks.
+            f"--LabApp.app_settings_dir={ROOT / 'jupyter'}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             f"--CourseDirectory.root={course}",
             f"--CourseDirectory.db_url={db_url}",

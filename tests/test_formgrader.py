@@ -15,6 +15,7 @@ import csv
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,12 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
         _open(driver, wait, "bob")
         page = driver.find_element(By.TAG_NAME, "body").text
         assert "[failed: 0 / 1] sigmoid is not implemented yet: replace" in page
+
+        # The same server's JupyterLab (to open a notebook) asks no "Jupyter news" question.
+        driver.get(f"{url}/lab/tree/autograded/alice/{A}/{A}.ipynb")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
+        time.sleep(3)  # the question, when asked, comes a moment after start
+        assert "Would you like to get notified" not in driver.page_source
 
     # nbgrader's own export counts the hand grade ...
     out = tmp_path / "nbgrader.csv"

@@ -13,17 +13,14 @@ import copy
 import nbformat
 from nbformat.v4 import new_output
 
-from autograde.course import LECTURES, source_notebook
+from autograde.course import LECTURES, nbgrader_meta, source_notebook
 
 NO_RESPONSE = "No response."
 
 
 def _gid(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
+    gid = nbgrader_meta(cell).get("grade_id")
+    return gid if isinstance(gid, str) and gid else None
 
 
 def released_notebook(assignment):
@@ -33,7 +30,7 @@ def released_notebook(assignment):
 def manual_cells(assignment):
     """grade_id -> the released cell, for cells graded by hand (answer + points)."""
     return {_gid(c): c for c in released_notebook(assignment).cells
-            if _nbgrader(c).get("grade") and _nbgrader(c).get("solution")}
+            if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution")}
 
 
 def autograded_notebook(assignment, submitted_nb, results):
@@ -41,16 +38,17 @@ def autograded_notebook(assignment, submitted_nb, results):
     source = source_notebook(assignment)
     released = released_notebook(assignment)
     trusted = {_gid(c): c for c in source.cells if _gid(c) and (
-        _nbgrader(c).get("locked") or (_nbgrader(c).get("grade")
-                                       and not _nbgrader(c).get("solution")))}
+        nbgrader_meta(c).get("locked") or (nbgrader_meta(c).get("grade")
+                                       and not nbgrader_meta(c).get("solution")))}
     released_meta = {_gid(c): c.metadata.get("nbgrader") for c in released.cells if _gid(c)}
     by_cell = {r.cell: r for r in results}
     nb = copy.deepcopy(submitted_nb) if submitted_nb is not None else copy.deepcopy(released)
     seen, cells = set(), []
     for cell in nb.cells:
         gid = _gid(cell)
-        if gid in seen or (gid and gid not in released_meta):
-            cell.metadata.pop("nbgrader", None)  # a copied or invented graded cell
+        if gid in seen or (gid and gid not in released_meta) or (
+                gid is None and "nbgrader" in cell.get("metadata", {})):
+            cell.metadata.pop("nbgrader", None)  # a copied, invented or garbled graded cell
             gid = None
         if gid:
             seen.add(gid)
@@ -61,7 +59,8 @@ def autograded_notebook(assignment, submitted_nb, results):
     for gid, cell in trusted.items():  # deleted test or locked cells come back
         if gid not in seen:
             cells.append(copy.deepcopy(cell))
-            cells[-1].metadata["nbgrader"] = copy.deepcopy(released_meta.get(gid, _nbgrader(cell)))
+            cells[-1].metadata["nbgrader"] = copy.deepcopy(released_meta.get(
+                gid, nbgrader_meta(cell)))
     for cell in cells:
         if cell.cell_type != "code":
             continue
@@ -73,7 +72,7 @@ def autograded_notebook(assignment, submitted_nb, results):
     manual = {}
     from nbgrader.utils import compute_checksum
     for cell in cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("grade") and meta.get("solution"):
             unchanged = meta.get("checksum") and meta["checksum"] == compute_checksum(cell)
             manual[_gid(cell)] = 0.0 if unchanged else None

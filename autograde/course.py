@@ -69,8 +69,16 @@ class Cell:
     points: float = 0.0
 
 
+def nbgrader_meta(cell):
+    """A cell's nbgrader metadata, {} when absent or not a dict (a student may have typed
+    anything there)."""
+    meta = cell.get("metadata", {})
+    meta = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    return meta if isinstance(meta, dict) else {}
+
+
 def _role(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = nbgrader_meta(cell)
     if meta.get("grade") and not meta.get("solution"):
         return "test"
     if meta.get("solution"):
@@ -86,9 +94,15 @@ def code_cells(nb):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        cells.append(Cell(grade_id=meta.get("grade_id", f"cell-{i}"), source=cell.source,
-                          role=_role(cell), points=float(meta.get("points", 0) or 0)))
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id")
+        try:
+            points = float(meta.get("points", 0) or 0)
+        except (TypeError, ValueError):
+            points = 0.0
+        cells.append(Cell(grade_id=grade_id if isinstance(grade_id, str) and grade_id
+                          else f"cell-{i}", source=cell.source, role=_role(cell),
+                          points=points))
     return cells
 
 

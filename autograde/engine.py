@@ -124,7 +124,8 @@ class Sandbox:
             "readable": ["/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/proc/self",
                          "/dev/null", "/dev/urandom", "/etc/localtime"],
             "denied": self.denied,
-            "blocked_modules": ["autograde", "solutions", "tests", "nbgrader", "nbformat"],
+            "blocked_modules": ["autograde", "solutions", "tests", "nbgrader", "nbformat",
+                                "_posixsubprocess"],
             "memory_bytes": self.limits.memory_bytes,
             "file_bytes": self.limits.file_bytes,
             "cell_seconds": self.limits.cell_seconds,
@@ -148,6 +149,7 @@ class Sandbox:
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(child_r)
         os.close(child_w)
+        os.set_blocking(self._w, False)
         return self
 
     def close(self):
@@ -166,10 +168,12 @@ class Sandbox:
             raise SandboxCrashed("the sandbox is not running")
         try:
             data = json.dumps(message).encode()
-            self._write(struct.pack(">Q", len(data)) + data)
+            self._write(struct.pack(">Q", len(data)) + data, seconds)
             size = struct.unpack(">Q", self._read(8, seconds))[0]
-            if size > wire.MAX_MESSAGE:
-                raise SandboxCrashed("your function returned more data than allowed")
+            if size > wire.MAX_MESSAGE:  # never read: the pipe would be out of step
+                self.close()
+                raise SandboxCrashed(f"your function returned more than "
+                                     f"{wire.MAX_MESSAGE // 2**20} MiB of data")
             answer = json.loads(self._read(size, seconds))
         except (BrokenPipeError, ConnectionResetError, ValueError) as exc:
             self.close()
@@ -177,10 +181,19 @@ class Sandbox:
         self.tampered = sorted(set(self.tampered) | set(answer.get("tampered", [])))
         return answer
 
-    def _write(self, data):
-        view = memoryview(data)
-        while view:  # a pipe may take a large message in several writes
-            view = view[os.write(self._w, view):]
+    def _write(self, data, seconds):
+        """Write all of data, within ``seconds`` (the pipe is non-blocking: a sandbox that
+        stops reading cannot hang the grader)."""
+        deadline, view = time.monotonic() + seconds, memoryview(data)
+        while view:  # a pipe takes a large message in several writes
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self._w], [], left)[1]:
+                self.close()
+                raise SandboxTimeout(f"your code stopped reading for {seconds:.0f} s")
+            try:
+                view = view[os.write(self._w, view):]
+            except BlockingIOError:
+                continue
 
     def _read(self, size, seconds):
         deadline, chunks, got = time.monotonic() + seconds, [], 0
@@ -632,7 +645,7 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
                 status, message = "timeout", f"your code did not finish: {exc}"
                 report["timeouts"] += 1
             except SandboxCrashed as exc:
-                status, message = "error", f"your code crashed the grader's process: {exc}"
+                status, message = "error", f"your code crashed the process that runs it: {exc}"
                 report["crashes"] += 1
             results.append(CellResult(cell.grade_id, cell.points,
                                       cell.points if status == "passed" else 0.0,
@@ -664,6 +677,15 @@ def scrub_paths(message):
     the course, the Python installation or the sandbox live (a path inside the sandbox's
     working directory becomes relative; any other absolute path keeps only its name)."""
     return _PATH.sub(lambda m: f".../{m.group(1)}" if m.group(1) else "...", message)
+
+
+def _cell_label(cell_id, source):
+    """How a message names a student's cell: by its exercise id, or (a cell without one,
+    whose id the student never sees) by its first line."""
+    if not cell_id.startswith("cell-"):
+        return f"the cell {cell_id!r}"
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return f"the cell starting `{first[:60]}`" if first else "an empty cell"
 
 
 class _Session:
@@ -716,7 +738,7 @@ class _Session:
                     self.timeouts += 1
                 else:
                     self.crashes += 1
-                self._skip(cell_id, f"cell {cell_id!r} was skipped: {exc}")
+                self._skip(cell_id, f"{_cell_label(cell_id, source)} was skipped: {exc}")
                 return  # restart without it (the caller loops)
             errors += info.get("cell_errors", [])
             callables = info.get("callables", callables)

@@ -172,7 +172,7 @@ def test_a_cell_that_kills_the_process_is_skipped_and_noted(graded):
     # nbgrader would lose the whole notebook; here only what depends on that cell.
     rows = graded["crash"]
     assert total(rows) == MAX
-    assert "was skipped" in rows["test_sigmoid_visible"]["message"]
+    assert "the cell starting `import os` was skipped" in rows["test_sigmoid_visible"]["message"]
 
 
 def test_crash_inside_one_function_costs_only_that_exercise(graded):
@@ -345,3 +345,46 @@ def test_messages_name_the_students_own_class_not_the_grader_proxy(graded):
     assert lost == {"test_perceptron_train_visible", "test_perceptron_train_hidden"}
     assert "cannot unpack non-iterable Trained object" in \
         rows["test_perceptron_train_visible"]["message"]
+
+
+def test_an_oversized_answer_costs_only_its_own_check(tmp_path, monkeypatch):
+    """A call whose answer is over the size cap ends its sandbox (the rest of the answer is
+    never read, so later requests cannot read it as theirs): only that check is lost."""
+    from autograde import engine
+    monkeypatch.setattr(engine.wire, "MAX_MESSAGE", 2**20)
+    path = make_submission(tmp_path, "huge", "01_neuron", replace={"perceptron_predict": """
+import sys
+_state = {"calls": 0}
+def perceptron_predict(X, w, b):
+    if sys._getframe(1).f_code.co_name == "_limited":  # called by the checks
+        _state["calls"] += 1
+        if _state["calls"] == 2:  # once, in the middle of them: 3 MiB
+            return "x" * (3 * 2**20)
+    return (np.asarray(X) @ w + b > 0).astype(int)
+"""})
+    results = grade_notebook("01_neuron", path, seed="huge",
+                             limits=Limits(exec_seconds=120, cell_seconds=8, call_seconds=3))
+    lost = [r for r in results if r.score < r.max_score]
+    assert len(lost) == 1 and lost[0].cell.startswith("test_perceptron_predict"), lost
+    assert "more than 1 MiB of data" in lost[0].message
+
+
+@pytest.mark.parametrize("meta", [
+    {"grade_id": "sigmoid", "solution": True, "grade": False, "points": "lots"},
+    "oops",
+    {"grade_id": ["a"], "solution": True},
+], ids=["points-not-a-number", "metadata-a-string", "grade-id-a-list"])
+def test_garbled_nbgrader_metadata_on_an_extra_cell_costs_nothing(tmp_path, meta):
+    """A student's extra cell with nbgrader metadata that is not nbgrader's (copied and
+    edited by hand): graded like any other extra cell, not a grader error."""
+    from autograde.grade import _grade_one, pack
+    path = make_submission(tmp_path, "garbled", "01_neuron")
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("x = 1\n"))
+    nb.cells[-1].metadata["nbgrader"] = meta
+    path.write_text(nbformat.writes(nb, version=4))  # as a hand edit would: not validated
+    result = _grade_one(pack("garbled", "01_neuron", path.parent, salt="", limits=Limits(),
+                             version=assignment_version("01_neuron")))
+    assert result["status"] == "graded", result["reason"]
+    assert sum(r["score"] for r in result["rows"]) == MAX
+    assert result["notebook"] is not None

@@ -92,3 +92,52 @@ def test_what_student_code_prints_goes_nowhere():
         assert answer["cell_errors"] == []  # it ran; nothing of it reached the grader
     finally:
         box.close()
+
+
+def test_student_code_cannot_start_a_process_through_fork_exec():
+    """_posixsubprocess.fork_exec raises no audit event: it is replaced before student code
+    runs, also where subprocess keeps its own reference."""
+    box, answer = _sandbox(
+        "def attempt():\n"
+        "    import subprocess, _posixsubprocess\n"
+        "    out = []\n"
+        "    for fn in (subprocess._fork_exec, _posixsubprocess.fork_exec):\n"
+        "        try:\n"
+        "            fn([b'/bin/true'], [b'/bin/true'], True, (), None, None, -1, -1, -1,\n"
+        "               -1, -1, -1, -1, -1, False, False, -1, None, None, None, -1, None)\n"
+        "            out.append('started')\n"
+        "        except PermissionError:\n"
+        "            out.append('refused')\n"
+        "    return out\n")
+    try:
+        assert Remote(box, {"name": "attempt"}, "attempt")() == ["refused", "refused"]
+    finally:
+        box.close()
+
+
+def test_the_zygote_kills_what_a_sandbox_left_running():
+    """Whatever gets past the sandbox's rules and starts a process (here: a double fork, so
+    the process is an orphan) is killed when the next sandbox starts or one is closed: the
+    zygote is the orphans' subreaper and sweeps them."""
+    import subprocess
+    import sys
+    script = (
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT / 'autograde')!r})\n"
+        "import sandbox\n"
+        "sandbox._become_subreaper()\n"
+        "r, w = os.pipe()\n"
+        "if os.fork() == 0:\n"           # the sandbox
+        "    if os.fork() == 0:\n"       # what its code started
+        "        os.write(w, str(os.getpid()).encode()); time.sleep(60); os._exit(0)\n"
+        "    os._exit(0)\n"              # the sandbox ends: its child is an orphan
+        "orphan = int(os.read(r, 32))\n"
+        "os.wait()\n"
+        "time.sleep(0.2)\n"
+        "assert orphan in sandbox._children(), 'the orphan is not the zygote\\'s child'\n"
+        "sandbox._sweep(set())\n"
+        "print('alive' if os.path.exists(f'/proc/{orphan}') else 'killed')\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "killed"

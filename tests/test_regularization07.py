@@ -92,6 +92,27 @@ def test_accuracy_messages_show_no_heldout_labels(model_dir):
     assert len(message) < 600 and not re.search(r"(\d+[ ,]+){8}", message), message
 
 
+def test_a_predict_that_raises_with_the_digits_gets_no_digit_back(model_dir):
+    """The student writes their exceptions' text: on the held-out digits it is not shown
+    (only the type), so an exception cannot smuggle the secret digits out."""
+    leak = ("from mlkit.datasets import load_mnist\n"
+            "_Xa, _ya, _Xb, _yb = load_mnist('4k')\n"
+            "_known = {r.tobytes() for r in np.vstack([_Xa, _Xb])}\n"
+            "def predict(X):\n"
+            "    X = np.asarray(X, dtype=float)\n"
+            "    new = [r for r in X if r.tobytes() not in _known]\n"
+            "    if new:\n"
+            "        raise ValueError('digits:' + np.packbits(new[0] > 0.5).tobytes().hex())\n"
+            "    scores, _ = mlp_forward(load_model(), X)\n"
+            "    return np.argmax(scores, axis=1)\n")
+    results = {r.cell: r for r in _grade(leak, SEEDS[0])}
+    assert results["test_predict_visible"].score == results["test_predict_visible"].max_score
+    for cell in CELLS - {"test_predict_visible"}:
+        message = results[cell].message
+        assert results[cell].score == 0 and "it raised ValueError" in message, message
+        assert "digits:" not in message and not re.search(r"[0-9a-f]{16}", message), message
+
+
 def test_missing_model_file_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no final_model.npz here
     results = run_tests_locally(A, {}, seed="missing", cells=CELLS)

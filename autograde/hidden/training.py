@@ -125,7 +125,8 @@ def _helpers(student_fn, label):
     defined = define_beside(student_fn, "05-check-helpers", _HELPERS,
                             [f"__t05_{name}__" for name in _NAMES])
     helpers = {name: defined[f"__t05_{name}__"] for name in _NAMES}
-    helpers["collect"].__name__ = label  # messages name the student's function
+    for name, fn in helpers.items():  # as messages name them (collect: the student's function)
+        fn.__name__ = label if name == "collect" else name
     return helpers
 
 

@@ -6,7 +6,6 @@ module calls ``require_browser()`` first, which skips it with the reason otherwi
 """
 
 import contextlib
-import os
 import shutil
 import socket
 import subprocess
@@ -84,7 +83,3 @@ def chromium(width=1400, height=1000):
     finally:
         driver.quit()
 
-
-def screenshot_path(tmp_path, env_var, name):
-    """Where a test's screenshot goes: $env_var, else the test's temporary folder."""
-    return os.environ.get(env_var) or str(tmp_path / name)

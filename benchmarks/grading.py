@@ -11,7 +11,7 @@ nothing new. Prints wall time, notebooks per minute and the ratios, and whether 
 ``grade`` runs agree cell by cell. Asserts nothing: the figures depend on the machine and
 its load (say which when you quote them).
 
-Plain nbgrader takes some 15 s per notebook here (it runs every experiment), so 200 x 7
+Plain nbgrader takes about 17 s per notebook here (it runs every experiment), so 200 x 7
 would take hours: ``--nbgrader-students K`` runs it on the first K students only, and
 ``grade --jobs N`` once more on exactly those, so that the ratio compares the same
 submissions in the same run.

@@ -83,3 +83,19 @@ def chromium(width=1400, height=1000):
     finally:
         driver.quit()
 
+
+
+def patient_wait(driver, seconds):
+    """A WebDriverWait that also retries when the page re-renders under it: formgrader and
+    JupyterLab replace their rows and cells while loading, so an element found a moment ago
+    can be gone by the time its text is read (StaleElementReferenceException)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+
+
+def texts(driver, css):
+    """The rendered texts of the elements matching css, read in one step in the page (so no
+    element can go stale between finding it and reading it)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);", css)

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from browser import TOKEN, chromium, free_port, jupyter_server, require_browser, server_options
+from browser import (TOKEN, chromium, free_port, jupyter_server, patient_wait, require_browser,
+                     server_options, texts)
 from submissions import make_submission
 
 require_browser()
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from autograde.course import graded_cells, read_notebook, source_path  # noqa: E402
 from autograde.formgrader import formgrader_command  # noqa: E402
@@ -61,17 +61,26 @@ def _env(home):
 
 
 def _rows(driver):
-    return [r.text for r in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
-            if "Submission" in r.text or "alice" in r.text or "bob" in r.text]
+    return [r for r in texts(driver, "table tbody tr")
+            if "Submission" in r or "alice" in r or "bob" in r]
+
+
+def _click(wait, xpath):
+    """Find and click in one go (again if the page re-renders in between)."""
+    wait.until(lambda d: d.find_element(By.XPATH, xpath).click() or True)
 
 
 def _open(driver, wait, student):
     """Click a student's submission in formgrader's list (names shown); wait for its form."""
     if not any(student in r for r in _rows(driver)):
-        driver.find_element(By.XPATH, "//*[contains(text(), 'Show All Names')]").click()
+        _click(wait, "//*[contains(text(), 'Show All Names')]")
         wait.until(lambda d: any(student in r for r in _rows(d)))
-    row = driver.find_element(By.XPATH, f"//tr[contains(., '{student}')]")
-    next(a for a in row.find_elements(By.TAG_NAME, "a") if a.is_displayed()).click()
+
+    def click(d):  # found and clicked in one go, again if the list re-renders meanwhile
+        row = d.find_element(By.XPATH, f"//tr[contains(., '{student}')]")
+        next(a for a in row.find_elements(By.TAG_NAME, "a") if a.is_displayed()).click()
+        return True
+    wait.until(click)
     wait.until(lambda d: d.find_elements(By.ID, "q1_saturation"))
 
 
@@ -92,14 +101,14 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
     argv, cwd = formgrader_command(course, db, server_options(port))
     with jupyter_server(argv, tmp_path / "formgrader.log", port=port, env=_env(home),
                         cwd=cwd) as url, chromium() as driver:
-        wait = WebDriverWait(driver, 60)
+        wait = patient_wait(driver, 60)
         driver.get(f"{url}/?token={TOKEN}")  # logs in; the server's start page is formgrader
         wait.until(lambda d: "/formgrader" in d.current_url)
 
         # The assignment's submissions with their auto scores (names shown on request).
         driver.get(f"{url}/formgrader/gradebook/{A}/{A}")
         wait.until(lambda d: len(_rows(d)) == 2)
-        driver.find_element(By.XPATH, "//*[contains(text(), 'Show All Names')]").click()
+        _click(wait, "//*[contains(text(), 'Show All Names')]")
         wait.until(lambda d: all(("alice" in r) != ("bob" in r) for r in _rows(d)))
         rows = {("alice" if "alice" in r else "bob"): r for r in _rows(driver)}
         _shot(driver, tmp_path, "formgrader_submissions.png")

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from browser import TOKEN, chromium, free_port, jupyter_server, require_browser, server_options
+from browser import (TOKEN, chromium, free_port, jupyter_server, patient_wait, require_browser,
+                     server_options)
 
 require_browser()
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE = ROOT / "lectures" / "01_neuron" / "01_neuron.ipynb"
@@ -91,8 +91,9 @@ def browser():
 def _click_menu(wait, menu, entry):
     """Open a menu of the menu bar and click one of its entries, by their labels."""
     for kind, label in (("lm-MenuBar-item", menu), ("lm-Menu-item", entry)):
-        wait.until(EC.element_to_be_clickable(
-            (By.XPATH, f"//li[contains(@class, '{kind}')][.//*[text()='{label}']]"))).click()
+        where = (By.XPATH, f"//li[contains(@class, '{kind}')][.//*[text()='{label}']]")
+        # found and clicked in one go, again if the menu re-renders in between
+        wait.until(lambda d: (e := EC.element_to_be_clickable(where)(d)) and (e.click() or True))
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def _errors(driver):
 
 
 def test_a_failed_check_shows_its_message_not_mlkit_frames(lab, browser, screenshot):
-    wait = WebDriverWait(browser, 90)
+    wait = patient_wait(browser, 90)
     browser.get(f"{lab}/lab/tree/01_neuron.ipynb?token={TOKEN}")
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-Cell")))
     # The kernel is ready when the toolbar's status says so ("Idle" or the idle indicator).

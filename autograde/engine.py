@@ -521,6 +521,7 @@ def _student_error(info):
     exc.type_name = info["type"]
     exc.origin = info.get("origin")
     exc.where = info.get("where", [])
+    exc.raised_at = info.get("raised_at")  # read by mlkit.checks: the student's line, if any
     return exc
 
 
@@ -589,8 +590,8 @@ def _run_cell(cell, namespace):
         return getattr(exc, "status", "failed"), str(exc) or "a check failed"
     except NameError as exc:
         errors = namespace.get("__cell_errors__", [])
-        why = "".join(f" Your cell {e['cell']!r} raised {e['type']}: {e['message']}."
-                      for e in errors[:2])
+        why = "".join(f" {str(e['cell'])[:1].upper()}{str(e['cell'])[1:]} raised "
+                      f"{e['type']}: {e['message']}." for e in errors[:2])
         return "error", f"{exc}: define it in your notebook (keep the name as given).{why}"
     except (SandboxTimeout, SandboxCrashed):
         raise
@@ -740,7 +741,8 @@ class _Session:
                     self.crashes += 1
                 self._skip(cell_id, f"{_cell_label(cell_id, source)} was skipped: {exc}")
                 return  # restart without it (the caller loops)
-            errors += info.get("cell_errors", [])
+            errors += [dict(e, cell=_cell_label(cell_id, source))  # as the student sees it
+                       for e in info.get("cell_errors", [])]
             callables = info.get("callables", callables)
         self._namespace = self._trusted_namespace(errors, callables)
 
@@ -752,7 +754,9 @@ class _Session:
             self.sandbox.close()
 
     def _trusted_namespace(self, errors, callables):
-        namespace = {"__name__": "__main__", "__grading_seed__": self.seed,
+        # Not "__main__": nothing run here is the student's (their code runs in the
+        # sandbox), so mlkit.checks never quotes a line of this namespace as theirs.
+        namespace = {"__name__": "__checks__", "__grading_seed__": self.seed,
                      "__cell_errors__": errors}
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings(), \
                 given_module(self.assignment):

@@ -15,8 +15,30 @@ from pathlib import Path
 from autograde.course import LECTURES, ROOT, SOLUTIONS, CourseError
 
 
+# Drivers built on libpq, which reads the password from PGPASSWORD.
+LIBPQ_DRIVERS = {"postgresql", "postgresql+psycopg2", "postgresql+psycopg"}
+
+
+def password_to_environment(db_url):
+    """(url, env): a PostgreSQL password taken out of the URL, which would stand on the
+    server's command line (shown to every user of the machine by ``ps``), into PGPASSWORD,
+    which libpq reads and only the server's owner can see."""
+    import sqlalchemy as sa
+    try:
+        url = sa.engine.make_url(db_url)
+    except Exception:  # not a URL: open_gradebook says so
+        return db_url, {}
+    if url.password is None or url.drivername not in LIBPQ_DRIVERS:
+        return db_url, {}
+    bare = sa.engine.URL.create(url.drivername, url.username, None, url.host, url.port,
+                                url.database, url.query)  # (url.set ignores None)
+    bare = bare.render_as_string(hide_password=False)
+    return bare, {"PGPASSWORD": str(url.password)}
+
+
 def formgrader_command(course, db_url, extra=()):
-    """(argv, cwd) of a JupyterLab server showing formgrader on ``course``."""
+    """(argv, cwd, env) of a JupyterLab server showing formgrader on ``course``; env holds
+    the variables to add to its environment (the gradebook's password, if any)."""
     course = Path(course).resolve()
     if not course.is_dir():
         raise CourseError(f"{course}: no such course folder (the folder holding submitted/ "
@@ -24,6 +46,7 @@ def formgrader_command(course, db_url, extra=()):
     if not (course / "autograded").is_dir():
         raise CourseError(f"{course}: no autograded/ folder yet: run `python -m autograde "
                           "grade` first (formgrader shows the notebooks it writes there)")
+    db_url, env = password_to_environment(db_url)
     argv = [sys.executable, "-m", "jupyterlab",
             f"--ServerApp.root_dir={course}",
             "--LabApp.default_url=/formgrader",
@@ -39,14 +62,15 @@ def formgrader_command(course, db_url, extra=()):
             f"--CourseDirectory.source_directory={SOLUTIONS}",
             f"--CourseDirectory.release_directory={LECTURES}",
             *extra]
-    return argv, course
+    return argv, course, env
 
 
 def run_formgrader(course, db_url, extra=()):
     """Replace this process with the server (Ctrl-C stops it, as for ``jupyter lab``)."""
-    argv, cwd = formgrader_command(course, db_url, extra)
+    argv, cwd, env = formgrader_command(course, db_url, extra)
     from autograde.gradebook import open_gradebook
     open_gradebook(db_url).close()  # a clear error now for a wrong --db, not in the browser
+    os.environ.update(env)
     os.chdir(cwd)
     # nbgrader (and so formgrader) calls `alembic` through PATH: this environment's.
     bin_dir = os.path.dirname(sys.executable)

@@ -19,6 +19,7 @@ This file is also imported by the parent for the wire format (``encode``/``decod
 import base64
 import io
 import json
+import linecache
 import os
 import struct
 import sys
@@ -274,9 +275,11 @@ class _Child:
     def exec_cells(self, cells):
         errors = []
         for cell_id, source in cells:
+            name = f"<cell {cell_id}>"
+            # Registered as the kernel does, so that an error can quote the student's line.
+            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             try:
-                _limited(self.cell_seconds, exec,
-                         compile(source, f"<cell {cell_id}>", "exec"), self.ns)
+                _limited(self.cell_seconds, exec, compile(source, name, "exec"), self.ns)
             except BaseException as exc:  # a student cell may raise anything, even SystemExit
                 errors.append({"cell": cell_id, **_error(exc)})
         callables = sorted(k for k, v in self.ns.items()
@@ -375,9 +378,12 @@ def _error(exc):
     origin = None
     while tb is not None:
         origin, tb = tb.tb_frame.f_code.co_name, tb.tb_next
+    last = frames[-1] if frames else None  # the student's innermost line
     return {"type": type(exc).__name__, "message": str(exc)[:800],
             "origin": origin if origin != "<module>" else None,
-            "where": [f"{f.filename[1:-1]}, line {f.lineno}, in {f.name}" for f in frames][-3:]}
+            "where": [f"{f.filename[1:-1]}, line {f.lineno}, in {f.name}" for f in frames][-3:],
+            "raised_at": last and {"function": last.name, "line": last.lineno,
+                                   "text": (last.line or "")[:200]}}
 
 
 class _Sink(io.TextIOBase):

@@ -43,6 +43,7 @@ _isinstance, _len, _repr, _float, _int, _str = (
 _tuple, _print, _getattr, _type, _id, _sorted = tuple, print, getattr, type, id, sorted
 _abs, _max = abs, max
 _list, _map, _any, _zip = list, map, any, zip
+_hasattr, _dict = hasattr, dict
 _repeat, _is_not = _itertools.repeat, _operator.is_not
 _inf = _float("inf")
 
@@ -173,9 +174,35 @@ def _as_numbers(what, got):
     try:
         arr = _asarray(got, dtype=_float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"{what} should be a number or an array of numbers, "
-                          f"got {_type(got).__name__}.") from None
-    return arr
+        pass
+    else:
+        return arr
+    described = _array_description(got)
+    if described:  # dtype object (or str): say so, not just "ndarray"
+        _fail([f"{what} should be an array of numbers, got {described}."], [_NOT_NUMBERS])
+    if _isinstance(got, (_list, _tuple)):
+        _fail([f"{what} should be a number or an array of numbers, got a "
+               f"{_type(got).__name__} that numpy cannot turn into one."], [_NOT_NUMBERS])
+    raise CheckFailed(f"{what} should be a number or an array of numbers, "
+                      f"got {_type(got).__name__}.")
+
+
+def _array_description(got):
+    """"an array of dtype object and shape (2,)" for an array that holds no numbers (or the
+    grader's view of one, which has the array's type name, shape and dtype); else None."""
+    if _isinstance(got, _ndarray):
+        return f"an array of dtype {got.dtype} and shape {got.shape}"
+    if _type(got).__name__ != "ndarray":
+        return None
+    try:
+        return f"an array of dtype {_str(got.dtype.name)} and shape {_tuple(got.shape)}"
+    except Exception:  # not an array after all: the caller names its type
+        return None
+
+
+_NOT_NUMBERS = ("numpy makes one table of numbers only from rows of equal length holding "
+                "numbers: look for a None, a string or a row of a different length in what "
+                "you built (np.array of such rows gives dtype object).")
 
 
 def _fail(lines, hints):
@@ -384,6 +411,11 @@ def call(fn, *args, hint=None, **kwargs):
             if "broadcast" in _str(exc) or "aligned" in _str(exc) or "core dimension" in _str(exc):
                 hints.append("A shape mismatch: write down the shape of every array in "
                              "the formula (samples are rows: X is (N, D), W is (D_in, D_out)).")
+            if kind == "RecursionError":  # the diagnosis: shown alone
+                hints.append(_specific("A function calls itself with no case that stops it (or "
+                             "__getattr__ looks up a missing attribute of self). To walk a "
+                             "graph, visit each node once: build the list of nodes first, "
+                             "then loop over it."))
             _fail([f"{name}({shown}) raised {kind}: {exc}"] + _raised_at(exc), hints + [hint])
     if caught:
         msg = _str(caught[0].message)
@@ -405,8 +437,17 @@ def _raised_at(exc):
     """Where in the notebook's own code exc was raised, as a line for the message ([] if unknown).
 
     The innermost frame whose globals are the notebook's (``__main__``): the student's line,
-    not numpy's. Functions defined elsewhere (a module, the grading sandbox) give [].
+    not numpy's. Functions defined elsewhere (a module) give []. An error raised where the
+    grader runs the student's code comes with that line as ``exc.raised_at`` (None when no
+    line of theirs was running): the frames here are then the checks' own, never shown.
     """
+    if _hasattr(exc, "raised_at"):
+        at = exc.raised_at
+        if not _isinstance(at, _dict):
+            return []
+        text = _str(at.get("text") or "").strip()
+        return [f"  raised in {at.get('function')}, line {at.get('line')}"
+                + (f": {text}" if text else "")]
     tb, found = exc.__traceback__, None
     while tb is not None:
         if tb.tb_frame.f_globals.get("__name__") == "__main__":

@@ -31,8 +31,11 @@ def _free_port():
 
 
 @contextlib.contextmanager
-def postgres_server(database="course"):
-    """Yield an SQLAlchemy URL of a fresh database on a server started for the caller."""
+def postgres_server(database="course", password=None):
+    """Yield an SQLAlchemy URL of a fresh database on a server started for the caller.
+
+    With ``password``, connections over TCP must give it (scram-sha-256), as on a real
+    server; the URL then carries it."""
     bindir = binaries()
     if bindir is None:
         raise RuntimeError("no PostgreSQL binaries (initdb, pg_ctl) on this machine")
@@ -62,8 +65,15 @@ def postgres_server(database="course"):
                                     dbname="postgres")
             conn.autocommit = True
             conn.cursor().execute(f"CREATE DATABASE {database}")
+            login = "grader"
+            if password is not None:
+                conn.cursor().execute("ALTER USER grader PASSWORD %s", (password,))
+                with open(os.path.join(data, "pg_hba.conf"), "w") as f:
+                    f.write("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
+                run(f"{bindir}/pg_ctl", "-D", data, "-w", "reload")
+                login = f"grader:{password}"
             conn.close()
-            yield f"postgresql+psycopg2://grader@127.0.0.1:{port}/{database}"
+            yield f"postgresql+psycopg2://{login}@127.0.0.1:{port}/{database}"
         finally:
             run(f"{bindir}/pg_ctl", "-D", data, "-w", "-m", "immediate", "stop")
     finally:

@@ -58,6 +58,17 @@ def test_none_means_a_missing_return():
     assert "return" in message(expect_close, "sigmoid(z)", None, [1.0])
 
 
+@pytest.mark.parametrize("got, said", [
+    (np.array([np.zeros(2), np.zeros(3)], dtype=object), "an array of dtype object and shape (2,)"),
+    (np.array(["yes", "no"]), "an array of dtype <U3 and shape (2,)"),
+    ([[1.0, 2.0], [3.0]], "got a list that numpy cannot turn into one"),
+])
+def test_an_array_that_is_not_numbers_says_its_dtype_and_where_to_look(got, said):
+    text = message(expect_close, "probs", got, np.zeros(2))
+    assert said in text, text
+    assert "row of a different length" in text
+
+
 def test_call_reports_not_implemented_with_the_right_name():
     def sigmoid(z):
         raise NotImplementedError()
@@ -85,6 +96,24 @@ def test_call_reports_exceptions_in_words():
 
     text = message(call, dense, np.ones((2, 3)), np.ones((2, 4)), np.zeros(4))
     assert "raised ValueError" in text and "shape" in text
+
+
+def test_an_error_from_the_graders_sandbox_quotes_the_students_line_it_carries():
+    """The grader's proxies raise with ``raised_at`` (the student's line in the sandbox, or
+    None): that line is quoted, never a frame of the checks' own code."""
+    def remote(at):
+        def fn(x):
+            exc = RecursionError("maximum recursion depth exceeded")
+            exc.raised_at = at
+            raise exc
+        fn.__name__ = "Value.backward"
+        return fn
+
+    text = message(call, remote({"function": "visit", "line": 7, "text": "visit(v)"}), 1.0)
+    assert "Value.backward(1) raised RecursionError" in text
+    assert "raised in visit, line 7: visit(v)" in text
+    assert text.count("hint:") == 1 and "visit each node once" in text
+    assert "raised in" not in message(call, remote(None), 1.0).split("\n", 1)[1]
 
 
 def test_in_place_modification_is_reported():

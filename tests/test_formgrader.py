@@ -98,7 +98,8 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
     port = free_port()
     home = tmp_path / "home"
     home.mkdir()
-    argv, cwd = formgrader_command(course, db, server_options(port))
+    argv, cwd, env = formgrader_command(course, db, server_options(port))
+    assert env == {}  # SQLite: no password
     with jupyter_server(argv, tmp_path / "formgrader.log", port=port, env=_env(home),
                         cwd=cwd) as url, chromium() as driver:
         wait = patient_wait(driver, 60)

@@ -67,6 +67,19 @@ class Trained:
 def perceptron_train(X, y, lr=1.0, epochs=100):
     return Trained(np.zeros(X.shape[1]), 0.0)
 """}},
+    # An array of Python objects, which the grader sees through a proxy: the message says
+    # its dtype, as in the student's kernel, not "got ndarray".
+    "object_array": {"replace": {"sigmoid": """
+def sigmoid(z):
+    return np.array([1 / (1 + np.exp(-v)) for v in np.ravel(z)] + [None], dtype=object)
+
+def sigmoid_grad(z):
+    s = 1 / (1 + np.exp(-np.clip(np.asarray(z, dtype=float), -500, 500)))
+    return s * (1.0 - s)
+"""}},
+    # A cell of the student's own fails before it defines xor_net.
+    "undefined_by_error": {"replace": {"xor_net": "pass\n"}, "append": [
+        "W0 = load_weights()\n\ndef xor_net(X):\n    return X @ W0\n"]},
     # the instructor notebook linked in, a huge file and a given.py of its own are not
     # copied, so reading them fails.
     "saved_model": {"replace": {"xor_net": """
@@ -345,6 +358,25 @@ def test_messages_name_the_students_own_class_not_the_grader_proxy(graded):
     assert lost == {"test_perceptron_train_visible", "test_perceptron_train_hidden"}
     assert "cannot unpack non-iterable Trained object" in \
         rows["test_perceptron_train_visible"]["message"]
+
+
+def test_an_object_array_is_reported_with_its_dtype_under_grading_too(graded):
+    rows = graded["object_array"]
+    message = rows["test_sigmoid_hidden"]["message"]
+    assert "got an array of dtype object and shape (" in message, message
+    assert "row of a different length" in message
+
+
+def test_a_missing_name_says_which_cell_raised_by_its_first_line(graded):
+    """nbgrader's ids for unmarked cells ("cell-21") mean nothing to a student: the cell
+    whose error left a name undefined is named by its first line."""
+    message = graded["undefined_by_error"]["test_xor_net_hidden"]["message"]
+    assert "name 'xor_net' is not defined" in message, message
+    assert ("The cell starting `W0 = load_weights()` raised NameError: name 'load_weights' "
+            "is not defined.") in message, message
+    for rows in graded.values():
+        for row in rows.values():
+            assert "'cell-" not in row["message"], row["message"]
 
 
 def test_an_oversized_answer_costs_only_its_own_check(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ import csv
 
 import pytest
 
+from autograde.course import code_cells, read_notebook, source_path
 from autograde.engine import Limits
 from autograde.grade import grade
 from corpus.backprop04 import WRONG
@@ -19,13 +20,29 @@ from submissions import make_submission
 A = "04_backprop"
 NO_RADD = "no __radd__ (2 + v fails)"
 BREADTH_FIRST = "backward in breadth-first order from the output"
-STUDENTS = {"correct": None, "no_radd": NO_RADD, "breadth_first": BREADTH_FIRST}
+RECURSES = "visit(v) for visit(child), v marked seen after its inputs: a walk with no end"
+STUDENTS = {"correct": None, "no_radd": NO_RADD, "breadth_first": BREADTH_FIRST,
+            "recurses": RECURSES}
 
 
 def _wrong(label):
+    if label == RECURSES:  # the solution with one slip, in the line the message must quote
+        source, right = reference_source(A, "value"), (
+            "                seen.add(v)\n"
+            "                for child in v._prev:\n"
+            "                    visit(child)\n")
+        assert right in source
+        return source.replace(right, ("                for child in v._prev:\n"
+                                      "                    visit(v)\n"
+                                      "                seen.add(v)\n"))
     sources = dict(WRONG["value"])
     assert label in sources, f"no WRONG['value'] entry {label!r} in tests/corpus/backprop04.py"
     return sources[label]
+
+
+def reference_source(assignment, grade_id):
+    return next(c.source for c in code_cells(read_notebook(source_path(assignment)))
+                if c.grade_id == grade_id)
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +98,17 @@ def test_visible_cell_catches_both_slips(graded):
     assert float(no_radd["score"]) == 0 and "__radd__" in no_radd["message"], no_radd
     bfs = graded["breadth_first"]["test_value_visible"]
     assert float(bfs["score"]) == 0 and "topological" in bfs["message"], bfs
+
+
+def test_a_recursion_error_quotes_the_students_line_and_says_why(graded):
+    """The error is raised in the sandbox: the message quotes the student's line there (not
+    a line of the checks) and gives the hint for a walk that never ends."""
+    for cell in ("test_value_visible", "test_value_hidden"):
+        row = graded["recurses"][cell]
+        assert float(row["score"]) == 0, row
+        message = row["message"]
+        assert "RecursionError" in message, message
+        assert "raised in visit, line" in message and ": visit(v)" in message, message
+        assert "build the list of nodes first" in message, message
+        assert "<lambda>" not in message, message
+        assert message.count("hint:") == 1, message  # the diagnosis alone

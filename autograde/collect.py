@@ -7,7 +7,10 @@ gradebook) and, to match LMS files, any of ``lms_id`` (Canvas user id), ``name``
 name, as Moodle writes it), ``first_name``, ``last_name``, ``email``. File names:
 
 * Canvas: ``<lastfirst>[_LATE]_<user_id>_<submission_id>_<original name>``, where Canvas
-  adds ``-1``, ``-2`` ... to the original name of a resubmitted file (removed here).
+  adds ``-1``, ``-2`` ... to the original name of a resubmitted file. The suffix is removed
+  only where that gives a name the assignment expects (its notebook, 07's
+  ``final_model.npz``): a student's own ``plot-2.png`` keeps its name. Either way the report
+  says so.
   Matched by ``lms_id`` = user id, else by the ``lastfirst`` key of the roster's names.
 * Moodle: ``<Full Name>_<participant id>_assignsubmission_file_[/]<original name>``
   (flat or "in folders"). Matched by full name (case, accents and spacing ignored).
@@ -31,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from autograde.course import CourseError
+from autograde.course import STUDENT_FILES, CourseError
 
 MAX_STUDENT_BYTES = 200 * 2**20  # what one student's files may unpack to
 IGNORED = {"__MACOSX", ".DS_Store", "Thumbs.db", ".ipynb_checkpoints", "__pycache__"}
@@ -129,8 +132,9 @@ def _read_capped(archive, info, cap=MAX_STUDENT_BYTES):
     return data
 
 
-def _match(name, roster):
-    """(student_id or None, original file name, why) for one entry of the export."""
+def _match(name, roster, expected=()):
+    """(student_id or None, original file name, why) for one entry of the export; expected:
+    the file names the assignment expects (Canvas's resubmission suffix is removed for them)."""
     parts = PurePosixPath(name).parts
     first, base = parts[0], parts[-1]
     if len(parts) > 1 and first in roster.students:       # laid out as <student_id>/...
@@ -143,13 +147,13 @@ def _match(name, roster):
     m = CANVAS.match(base) if len(parts) == 1 else None
     if m:
         sid = roster.by_lms_id.get(m["uid"]) or roster.by_key(m["key"])
-        original = m["name"]
+        original, why = m["name"], "Canvas user " + m["uid"] + (" (late)" if m["late"] else "")
         r = RESUBMITTED.match(original)
-        if r:
+        if r and r["stem"] + r["ext"] in expected:
+            why += f"; {original} renamed {r['stem'] + r['ext']} (Canvas's resubmission suffix)"
             original = r["stem"] + r["ext"]
-        return sid, original, ("Canvas user " + m["uid"] + (" (late)" if m["late"] else "")
-                               if sid else f"no roster student with Canvas id {m['uid']} or "
-                                           f"name key {m['key']!r}")
+        return sid, original, (why if sid else f"no roster student with Canvas id {m['uid']} "
+                                               f"or name key {m['key']!r}")
     for sid in roster.students:                            # <student_id>_<name>
         if len(parts) == 1 and base.startswith(sid + "_") and len(base) > len(sid) + 1:
             return sid, base[len(sid) + 1:], "file named by student id"
@@ -169,13 +173,14 @@ def collect(source, roster_csv, assignment, submitted, *, db=None, report_csv=No
     check_assignment(assignment)
     roster = Roster.read(roster_csv)
     report = Report()
+    expected = {f"{assignment}.ipynb", *STUDENT_FILES.get(assignment, [])}
     files = defaultdict(list)  # student -> [(relative name, data, origin)]
     sizes = defaultdict(int)
     for name, read, size in _entries(source):
         if any(p in IGNORED or p.startswith("._") for p in PurePosixPath(name).parts):
             report.files.append((name, "", "ignored", "operating-system or editor file"))
             continue
-        sid, original, why = _match(name, roster)
+        sid, original, why = _match(name, roster, expected)
         if sid is None:
             report.files.append((name, "", "unmatched", why))
             continue

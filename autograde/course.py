@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 LECTURES = ROOT / "lectures"
 STATE = ROOT / ".course"  # gradebook and scratch files: never inside solutions/ or lectures/
+# Files students make and submit beside the notebook, by assignment: 07's trained model.
+STUDENT_FILES = {"07_regularization": ["final_model.npz"]}
 
 
 class CourseError(Exception):

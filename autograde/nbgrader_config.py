@@ -11,6 +11,8 @@ from pathlib import Path
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from autograde.course import STUDENT_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
@@ -23,11 +25,10 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / '.course' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             ".course"]
 
-# Files students make and submit: 07's trained model. Running the solution notebook writes
+# Files students make and submit (07's trained model). Running the solution notebook writes
 # the instructor's own copy beside it; it must never be released, and plain `nbgrader
 # autograde` (which copies the source folder's files over the submission's) must never put
 # it in place of the student's.
-STUDENT_FILES = {"07_regularization": ["final_model.npz"]}
 c.Autograde.exclude_overwriting = STUDENT_FILES
 if "generate_assignment" in sys.argv:  # only here: collect/autograde must keep the student's
     c.CourseDirectory.ignore += sorted({f for files in STUDENT_FILES.values() for f in files})

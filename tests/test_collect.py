@@ -53,9 +53,10 @@ def write_zip(path, entries):
 
 def test_canvas_export(tmp_path, roster):
     export = write_zip(tmp_path / "canvas.zip", {
-        # by Canvas user id; a resubmitted notebook and model ("-1" added by Canvas)
+        # by Canvas user id; a resubmitted notebook ("-1" added by Canvas) and a file of
+        # the student's own whose name ends like that
         "lovelaceada_1001_555_01_neuron-1.ipynb": NB,
-        "lovelaceada_1001_556_final_model-1.npz": b"weights",
+        "lovelaceada_1001_556_plot-2.png": b"png",
         # by name key (accents dropped), late
         "nunezjose_LATE_2002_557_My Notebook.ipynb": NB,
         # a zip the student uploaded: unpacked, a path escaping the folder refused
@@ -69,7 +70,7 @@ def test_canvas_export(tmp_path, roster):
                      report_csv=tmp_path / "report.csv")
     sub = tmp_path / "submitted"
     assert (sub / "s001" / A / f"{A}.ipynb").read_bytes() == NB
-    assert (sub / "s001" / A / "final_model.npz").read_bytes() == b"weights"
+    assert sorted(p.name for p in (sub / "s001" / A).iterdir()) == [f"{A}.ipynb", "plot-2.png"]
     assert (sub / "s002" / A / f"{A}.ipynb").exists()   # the only notebook: renamed
     assert (sub / "s003" / A / "work" / f"{A}.ipynb").exists()
     assert not list(tmp_path.rglob("evil.py")) and not (sub / "s003" / A / "etc").exists()
@@ -83,6 +84,23 @@ def test_canvas_export(tmp_path, roster):
     assert any(r["result"] == "skipped" and "evil.py" in r["file"] for r in rows)
     assert {r["student_id"] for r in rows if r["result"] == "no submission"} == {"s004", "s005"}
     assert "2 files unmatched" in report.summary()
+
+
+def test_canvas_resubmission_suffix_is_removed_only_for_the_files_the_assignment_expects(
+        tmp_path, roster):
+    export = write_zip(tmp_path / "canvas.zip", {
+        "lovelaceada_1001_555_07_regularization-2.ipynb": NB,
+        "lovelaceada_1001_556_final_model-1.npz": b"weights",   # 07 loads final_model.npz
+        "lovelaceada_1001_557_helpers-1.py": b"x = 1",
+    })
+    report = collect(export, roster, "07_regularization", tmp_path / "submitted")
+    folder = tmp_path / "submitted" / "s001" / "07_regularization"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "07_regularization.ipynb", "final_model.npz", "helpers-1.py"]
+    details = {f[0]: f[3] for f in report.files}
+    assert "final_model-1.npz renamed final_model.npz (Canvas's resubmission suffix)" in \
+        details["lovelaceada_1001_556_final_model-1.npz"]
+    assert "renamed" not in details["lovelaceada_1001_557_helpers-1.py"]
 
 
 def test_moodle_export_flat_and_in_folders(tmp_path, roster):

@@ -84,7 +84,6 @@ def chromium(width=1400, height=1000):
         driver.quit()
 
 
-
 def patient_wait(driver, seconds):
     """A WebDriverWait that also retries when the page re-renders under it: formgrader and
     JupyterLab replace their rows and cells while loading, so an element found a moment ago

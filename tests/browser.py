@@ -6,9 +6,11 @@ module calls ``require_browser()`` first, which skips it with the reason otherwi
 """
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -37,6 +39,18 @@ def server_options(port):
     """JupyterLab options for a server only this test talks to."""
     return ["--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
             f"--IdentityProvider.token={TOKEN}"]
+
+
+def server_env(home, **extra):
+    """The environment of a Jupyter server (or an nbgrader command) run for one test: its own
+    home and Jupyter folders under ``home``, this venv's ``bin/`` first on PATH (nbgrader
+    calls ``alembic`` through it), and no PG* variables of the machine's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]]))
+    env.update(extra)
+    return env
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from browser import (TOKEN, chromium, free_port, jupyter_server, patient_wait, require_browser,
-                     server_options, texts)
+                     server_env, server_options, texts)
 from submissions import make_submission
 
 require_browser()
@@ -51,13 +51,6 @@ def course(tmp_path_factory):
                     progress=lambda line: None)
     assert run.counts["graded"] == 2
     return folder
-
-
-def _env(home):
-    bin_dir = os.path.dirname(sys.executable)
-    return dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
-                JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-                PATH=os.pathsep.join([bin_dir, os.environ["PATH"]]))
 
 
 def _rows(driver):
@@ -100,7 +93,7 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
     home.mkdir()
     argv, cwd, env = formgrader_command(course, db, server_options(port))
     assert env == {}  # SQLite: no password
-    with jupyter_server(argv, tmp_path / "formgrader.log", port=port, env=_env(home),
+    with jupyter_server(argv, tmp_path / "formgrader.log", port=port, env=server_env(home),
                         cwd=cwd) as url, chromium() as driver:
         wait = patient_wait(driver, 60)
         driver.get(f"{url}/?token={TOKEN}")  # logs in; the server's start page is formgrader
@@ -153,7 +146,7 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
     # nbgrader's own export counts the hand grade ...
     out = tmp_path / "nbgrader.csv"
     subprocess.run([sys.executable, "-m", "nbgrader", "export", f"--db={db}", f"--to={out}"],
-                   cwd=tmp_path, env=_env(home), check=True, capture_output=True, timeout=300)
+                   cwd=tmp_path, env=server_env(home), check=True, capture_output=True, timeout=300)
     with open(out, newline="") as f:
         scores = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     assert scores == {"alice": AUTO_MAX + 1.5, "bob": 0.0}
@@ -161,7 +154,7 @@ def test_formgrader_shows_auto_grades_and_a_manual_grade_reaches_the_feedback(co
     # ... and so does the feedback alice gets, with the grader's comment.
     feedback = tmp_path / "feedback"
     proc = subprocess.run([sys.executable, "-m", "autograde", "feedback", "--course",
-                           str(course), "--out", str(feedback)], env=_env(home),
+                           str(course), "--out", str(feedback)], env=server_env(home),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     page = (feedback / "alice" / A / f"{A}.html").read_text()

@@ -5,7 +5,6 @@ browser needed (formgrader's own JSON API is asked)."""
 
 import json
 import os
-import sys
 import urllib.request
 
 import pytest
@@ -14,7 +13,7 @@ from autograde.course import CourseError, graded_cells, read_notebook, source_pa
 from autograde.formgrader import formgrader_command, password_to_environment
 from autograde.gradebook import open_gradebook
 from autograde.grade import grade_run
-from browser import TOKEN, free_port, jupyter_server, server_options
+from browser import TOKEN, free_port, jupyter_server, server_env, server_options
 from postgres import binaries, postgres_server
 from submissions import make_submission
 
@@ -53,14 +52,8 @@ def test_formgrader_reads_the_grades_with_the_password_out_of_its_command_line(g
     port = free_port()
     argv, cwd, env = formgrader_command(course, url, server_options(port))
     assert not any(PASSWORD in arg for arg in argv), argv
-    home = tmp_path / "home"
-    bin_dir = os.path.dirname(sys.executable)
-    server_env = dict({k: v for k, v in os.environ.items() if not k.startswith("PG")},
-                      HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
-                      JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-                      PATH=os.pathsep.join([bin_dir, os.environ["PATH"]]), **env)
-    with jupyter_server(argv, tmp_path / "formgrader.log", port=port, env=server_env,
-                        cwd=cwd) as base:
+    with jupyter_server(argv, tmp_path / "formgrader.log", port=port,
+                        env=server_env(tmp_path / "home", **env), cwd=cwd) as base:
         request = urllib.request.Request(f"{base}/formgrader/api/submissions/{A}",
                                          headers={"Authorization": f"token {TOKEN}"})
         with urllib.request.urlopen(request, timeout=60) as answer:

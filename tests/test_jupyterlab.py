@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from browser import (TOKEN, chromium, free_port, jupyter_server, patient_wait, require_browser,
-                     server_options)
+                     server_env, server_options)
 
 require_browser()
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
@@ -71,8 +71,7 @@ def lab(tmp_path):
     _student_notebook(work / "01_neuron.ipynb")
     shutil.copy(ROOT / "jupyter" / "overrides.json", settings / "overrides.json")
     port = free_port()
-    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLBACKEND="Agg")
+    env = server_env(home, MPLBACKEND="Agg")
     cmd = [sys.executable, "-m", "jupyterlab", *server_options(port),
            f"--ServerApp.root_dir={work}", f"--LabApp.app_settings_dir={settings}",
            f"--LabApp.user_settings_dir={home / 'user-settings'}",

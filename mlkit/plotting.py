@@ -35,6 +35,8 @@ from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "COLORS",
+    "CONCEPT_COLORS",
+    "concept_color",
     "set_style",
     "plot_activations",
     "plot_decision_boundary",
@@ -64,6 +66,31 @@ COLORS = (
     "#17BECF",  # cyan
     "#BCBD22",  # olive
 )
+
+#: One colour per concept, the same in every notebook (activations, optimizers, data splits,
+#: regularisers), so that "tanh" or "Adam" looks the same wherever it is drawn. Names are
+#: matched case-insensitively; the palette is the colour-blind-safe one above.
+CONCEPT_COLORS = {
+    # activations
+    "step": COLORS[6], "sigmoid": COLORS[0], "tanh": COLORS[1], "relu": COLORS[2],
+    "softplus": COLORS[3], "linear": COLORS[6], "leaky relu": COLORS[4],
+    # optimizers
+    "sgd": COLORS[6], "momentum": COLORS[0], "nesterov": COLORS[5], "adagrad": COLORS[3],
+    "rmsprop": COLORS[4], "adam": COLORS[1], "adamw": COLORS[7],
+    # data splits
+    "train": COLORS[0], "training": COLORS[0], "validation": COLORS[1], "val": COLORS[1],
+    "test": COLORS[2],
+}
+
+
+def concept_color(name: str, default: str | None = None) -> str:
+    """The course's colour for a concept ("tanh", "Adam", "validation", ...).
+
+    Unknown names get `default` (COLORS[0] when None), so a caller can always pass the
+    result to matplotlib."""
+    key = str(name).strip().lower()
+    return CONCEPT_COLORS.get(key, COLORS[0] if default is None else default)
+
 
 _STYLE = {
     "figure.figsize": (6.0, 4.0),
@@ -118,9 +145,9 @@ def _series_style(name: str, index: int) -> dict:
     """Line style for a named series: train solid, validation/test dashed, the same
     colour for the same prefix in every panel."""
     lowered = name.lower()
-    for prefix, color, ls in (("train", 0, "-"), ("val", 1, "--"), ("test", 2, ":")):
+    for prefix, ls in (("train", "-"), ("val", "--"), ("test", ":")):
         if lowered.startswith(prefix):
-            return {"color": COLORS[color], "linestyle": ls}
+            return {"color": concept_color(prefix), "linestyle": ls}
     return {"color": COLORS[index % len(COLORS)], "linestyle": "-"}
 
 
@@ -164,7 +191,7 @@ def plot_activations(funcs: Mapping, z=None, axes=None) -> Figure:
     ax_g, ax_d = axes
     for i, (name, spec) in enumerate(funcs.items()):
         g, g_grad = (spec, None) if callable(spec) else spec
-        color = COLORS[i % len(COLORS)]
+        color = concept_color(name, COLORS[i % len(COLORS)])
         values = _safe_eval(g, z)
         if values is None:
             _note_handle(ax_g, f"{name}: not implemented yet")

@@ -371,3 +371,14 @@ def test_interactive_paths_widget_in_a_kernel(monkeypatch):
     assert calls[-1] == (pytest.approx(0.1), 0.5)
     assert box.children[-1].outputs[0]["data"]["image/png"] != bundle["image/png"]
     assert plt.get_fignums() == []
+
+
+def test_a_concept_has_one_colour_everywhere():
+    """tanh is drawn in tanh's colour by plot_activations whatever its position, and names
+    are matched case-insensitively; an unknown name gets the default."""
+    fig = P.plot_activations({"ReLU": np.tanh, "tanh": np.tanh})
+    colors = [line.get_color() for line in fig.axes[0].get_lines() if line.get_label() in ("ReLU", "tanh")]
+    assert colors == [P.concept_color("relu"), P.concept_color("TANH")]
+    assert P.concept_color("relu") != P.concept_color("tanh")
+    assert P.concept_color("no such thing", "#000000") == "#000000"
+    plt.close(fig)

@@ -2,6 +2,7 @@
 #   make course   – create .venv, install the course, open lectures/ in JupyterLab (what
 #                   students see; they get `make bundle`'s folder, never this repository)
 #   make test     – create .venv, install the course with the instructor tools, run all tests
+#                   (nbval also under every other OpenBLAS kernel this CPU can run)
 #   make bundle   – write what students get (lectures, mlkit wheel, README) to dist/student
 # Instructors' commands (python -m autograde …) are in README.md.
 
@@ -36,7 +37,13 @@ course: $(VENV)/.course lab-settings
 	$(VENV)/bin/jupyter lab $(LAB_ROOT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		--notebook-dir=lectures lectures/01_neuron/01_neuron.ipynb
 
+# Stored outputs must hold on every CPU: first nbval under each other OpenBLAS kernel this CPU
+# runs (tools/blas_kernels.py says which), then every test with the machine's own kernel.
 test: $(VENV)/.instructor
+	@for k in $$($(PY) tools/blas_kernels.py); do \
+		echo "nbval over solutions/ with OPENBLAS_CORETYPE=$$k"; \
+		OPENBLAS_CORETYPE=$$k $(PY) -m pytest -n 2 -q solutions || exit 1; \
+	done
 	$(PY) -m pytest -n 2
 
 # What students get (lectures, the mlkit wheel, a README), in dist/student.

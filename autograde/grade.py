@@ -10,9 +10,9 @@ back: a run killed at any point resumes where it stopped.
 """
 
 import csv
-import functools
 import hashlib
 import itertools
+import json
 import os
 import shutil
 import tempfile
@@ -53,7 +53,10 @@ def pack(student, assignment, folder, *, salt, limits, version, denied=()):
     bytes and the folder's own files (workers need no access to the submissions)."""
     folder = Path(folder)
     notebook, note = find_notebook(folder, assignment)
-    h = hashlib.sha256(f"{version}\0{salt}\0".encode())
+    # What decides the result besides the submission: the assignment's version (its code,
+    # notebook, given code, data and libraries: gradebook.assignment_version), the salt
+    # and every limit (a larger --timeout grades a timed-out submission again).
+    h = hashlib.sha256(f"{version}\0{salt}\0{_limits_key(limits)}\0".encode())
     job = {"student_id": student, "assignment": assignment, "salt": salt, "limits": limits,
            "denied": list(denied), "name": notebook.name, "note": note, "notebook": None,
            "files": [], "file_notes": [], "timestamp": None, "version": version}
@@ -74,6 +77,10 @@ def pack(student, assignment, folder, *, salt, limits, version, denied=()):
     return job
 
 
+def _limits_key(limits):
+    return json.dumps(asdict(limits) if limits is not None else None, sort_keys=True)
+
+
 # --- the worker's side: grade one submission, return plain data ---------------------------
 
 def _grade_one(job):
@@ -86,7 +93,8 @@ def _grade_one(job):
     try:
         if job.get("version") and _worker_version(assignment) != job["version"]:
             raise RuntimeError("this worker has another version of the course (solutions, "
-                               "hidden checks or grading code) than the coordinator")
+                               "hidden checks, grading code or the versions of nbgrader "
+                               "and numpy) than the coordinator")
         if job.get("too_large"):
             raise _TooLarge(f"the notebook is {job['too_large'] / 2**20:.0f} MiB; at most "
                             f"{MAX_NOTEBOOK_BYTES / 2**20:.0f} MiB are graded (clear its "
@@ -137,10 +145,9 @@ def _grade_one(job):
             "seconds": time.monotonic() - started}
 
 
-@functools.lru_cache(maxsize=None)
 def _worker_version(assignment):
     from autograde.gradebook import assignment_version
-    return assignment_version(assignment)
+    return assignment_version(assignment)  # cached while its files are unchanged
 
 
 class _TooLarge(Exception):

@@ -9,17 +9,18 @@ the reason. A run killed at any point leaves every submission either fully recor
 not at all, and the fingerprint says which need grading again.
 """
 
+import ast
 import datetime
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from autograde.course import LECTURES, ROOT, SOLUTIONS, CourseError, code_cells, \
-    source_notebook
+from autograde.course import LECTURES, ROOT, CourseError, code_cells, source_notebook
 from autograde.given import GIVEN_FILE
 
 METADATA = sa.MetaData()
@@ -65,30 +66,156 @@ def _safe(url):
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
-# The modules whose code decides a grade (a change in them means grading again).
-GRADING_CODE = ["engine", "sandbox", "course", "given", "autograded", "heldout"]
+# --- what decides a grade: the fingerprint of an assignment ----------------------------------
+#
+# Derived, never listed by hand: the instructor notebook, its release and given code, the
+# data files of the packages involved, the versions of the libraries the checks compute
+# with, and the code grading can import: the import closure (every import statement, also
+# inside functions) of the grading entry point (autograde.grade), of the notebook's and the
+# given code's own imports, and all of mlkit (student code may import any of it; the sandbox
+# imports it all). A package that imports its own modules at run time (autograde.hidden,
+# through pkgutil) counts with all of them.
+CODE_PACKAGES = ("autograde", "mlkit")
+ENTRY_POINT = "autograde.grade"
 
 
-def assignment_version(assignment):
-    """A hash of everything that decides an assignment's grades: the instructor notebook,
-    its given code, the release, the hidden checks and the grading engine."""
-    h = hashlib.sha256()
-    files = [SOLUTIONS / assignment / f"{assignment}.ipynb", SOLUTIONS / assignment / GIVEN_FILE,
-             LECTURES / assignment / f"{assignment}.ipynb",
-             *_hidden_modules(assignment), ROOT / "mlkit" / "checks.py",
-             *(ROOT / "autograde" / f"{name}.py" for name in GRADING_CODE),
-             *sorted((ROOT / "autograde" / "data").glob("*"))]
-    for path in files:
-        if path.is_file():
-            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+def library_versions():
+    """The versions of the libraries a result depends on (their arithmetic, nbgrader's
+    reading of a notebook)."""
+    global _LIBRARIES
+    if _LIBRARIES is None:
+        import importlib.metadata
+        import numpy
+        _LIBRARIES = (("nbgrader", importlib.metadata.version("nbgrader")),
+                      ("numpy", numpy.__version__))
+    return _LIBRARIES
 
 
-def _hidden_modules(assignment):
-    """The hidden-check modules of an assignment (those naming it) and the shared ones."""
-    for path in sorted((ROOT / "autograde" / "hidden").glob("*.py")):
-        if path.name.startswith("_") or assignment in path.read_text(errors="replace"):
-            yield path
+_LIBRARIES = None
+
+
+def _module_files(root):
+    """Dotted module name -> .py file, for every module of the code packages."""
+    files = {}
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            parts = path.relative_to(root).with_suffix("").parts
+            files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return files
+
+
+def _imported_names(source, module, is_package):
+    """The module names an import statement of ``source`` may load (anywhere in it); a
+    package that lists its own modules at run time (pkgutil) yields "<package>.*"."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[:len(anchor) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Attribute) and is_package and node.attr in (
+                "iter_modules", "walk_packages"):
+            yield f"{module}.*"
+
+
+def _closure(names, files):
+    """The files of the modules in ``names`` and of everything they import."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name.endswith(".*"):
+            todo += [m for m in files if m.startswith(name[:-1])]
+            continue
+        parts = name.split(".")
+        for k in range(1, len(parts) + 1):  # a module's packages run first
+            module = ".".join(parts[:k])
+            if module in files and module not in seen:
+                seen.add(module)
+                path = files[module]
+                todo += _imported_names(path.read_text(errors="replace"), module,
+                                        path.name == "__init__.py")
+    return {files[m] for m in seen}
+
+
+def _notebook_imports(path):
+    """The modules the code cells of a notebook import (magics and shell lines left out)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            source = re.sub(r"^(\s*)[%!].*$", r"\1pass", source, flags=re.M)
+            names += _imported_names(source, "__main__", False)
+    return names
+
+
+def grading_files(assignment, root=None):
+    """Every file whose content can change a result of the assignment (see above)."""
+    root = Path(root or ROOT)
+    notebook = root / "solutions" / assignment / f"{assignment}.ipynb"
+    given = root / "solutions" / assignment / GIVEN_FILE
+    files = _module_files(root)
+    roots = [ENTRY_POINT, *_notebook_imports(notebook), "mlkit.*"]
+    if given.is_file():
+        roots += _imported_names(given.read_text(errors="replace"), "given", False)
+    code = _closure(roots, files)
+    data = {path for package in {p.parent for p in code}
+            for path in (package / "data").rglob("*")
+            if path.is_file() and path.suffix != ".md" and "__pycache__" not in path.parts}
+    inputs = {notebook, given, root / "lectures" / assignment / f"{assignment}.ipynb"}
+    return sorted(p for p in code | data | inputs if p.is_file())
+
+
+def assignment_version(assignment, root=None):
+    """A hash of everything that decides an assignment's grades (``grading_files`` and
+    ``library_versions``). Cached by the files' sizes and modification times, so a worker
+    checks it per submission at the cost of a few stat calls."""
+    root = Path(root or ROOT)
+    candidates = sorted(p for package in CODE_PACKAGES for p in (root / package).rglob("*")
+                        if "__pycache__" not in p.parts)
+    candidates += [root / "solutions" / assignment, root / "lectures" / assignment]
+    candidates += [p for folder in candidates[-2:] if folder.is_dir() for p in folder.iterdir()]
+    key = (str(root), assignment, library_versions(),
+           tuple((str(p), *_stamp(p)) for p in candidates))
+    version = _VERSIONS.get(key)
+    if version is None:
+        h = hashlib.sha256()
+        for name, value in library_versions():
+            h.update(f"{name}=={value}\0".encode())
+        for path in grading_files(assignment, root):
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        version = h.hexdigest()
+        if len(_VERSIONS) > 64:
+            _VERSIONS.clear()
+        _VERSIONS[key] = version
+    return version
+
+
+_VERSIONS = {}
+
+
+def _stamp(path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None, None
+    return st.st_mtime_ns, st.st_size
 
 
 def register_assignment(gb, assignment, version):

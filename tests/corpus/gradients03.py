@@ -708,6 +708,19 @@ CORRECT = {
                     grad.flat[k] = (up - down) / (2 * h)
                 return grad
         """),
+        ("divides by the step actually taken, (x_i + h) - (x_i - h)", """
+            def numerical_gradient(f, x, h=1e-5):
+                grad = np.zeros(x.shape)
+                for i in np.ndindex(x.shape):
+                    old = x[i]
+                    x[i] = old + h
+                    up, f_up = x[i], f(x)
+                    x[i] = old - h
+                    down, f_down = x[i], f(x)
+                    x[i] = old
+                    grad[i] = (f_up - f_down) / (up - down)
+                return grad
+        """),
         ("unit arrays e_i: f(x + h e) - f(x - h e)", """
             def numerical_gradient(f, x, h=1e-5):
                 grad = np.zeros(x.shape)
@@ -783,6 +796,18 @@ CORRECT = {
                 probs[np.arange(N), y] -= 1.0
                 dW = np.dot(X.T, probs) / N + 2.0 * reg * W
                 return loss, dW
+        """),
+        ("two products: X.T @ P - X.T @ Y, loss from the log-sum-exp", """
+            def linear_softmax_loss(W, X, y, reg=0.0):
+                N, K = X.shape[0], W.shape[1]
+                S = X @ W
+                m = S.max(axis=1)
+                lse = m + np.log(np.exp(S - m[:, None]).sum(axis=1))
+                loss = np.sum(lse - S[np.arange(N), y]) / N + reg * np.vdot(W, W)
+                P = np.exp(S - lse[:, None])
+                Y = np.zeros((N, K))
+                Y[np.arange(N), y] = 1.0
+                return loss, (X.T @ P - X.T @ Y) / N + 2 * reg * W
         """),
         ("dscores built first, regularisation added separately", """
             def linear_softmax_loss(W, X, y, reg=0.0):

@@ -113,7 +113,7 @@ def perceptron_predict(student, ref, rng):
         got = call_unchanged(student.perceptron_predict, ("X", "w", "b"), X, w, b)
         what = f"perceptron_predict(X, w, b) for X of shape {X.shape}"
         expect_shape(what, got, (n,))
-        expect_dtype(what, got, "iu", hint="Return integer labels, e.g. (z > 0).astype(int).")
+        expect_dtype(what, got, "iu", hint="Return a numpy array of integer labels (not booleans, floats or a list).")
         expect_equal(what, got, expected,
                      hint="Predict 1 exactly where X @ w + b > 0 (strictly, however small): "
                           "0 on the boundary.")

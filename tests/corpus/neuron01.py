@@ -936,6 +936,20 @@ CORRECT = {
             def sigmoid_grad(z):
                 return sigmoid(z) * (1 - sigmoid(z))
         """),
+        ("masked branches into np.zeros; grad e / (1 + e)**2 with e = exp(-|z|)", """
+            def sigmoid(z):
+                z = np.asarray(z, dtype=float)
+                out = np.zeros(z.shape)
+                pos = z >= 0
+                out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+                e = np.exp(z[~pos])
+                out[~pos] = e / (1.0 + e)
+                return out
+
+            def sigmoid_grad(z):
+                e = np.exp(-np.abs(np.asarray(z, dtype=float)))
+                return e / (1.0 + e) ** 2
+        """),
         ("exp(z - logaddexp(0, z)); grad via tanh", """
             def sigmoid(z):
                 z = np.asarray(z, dtype=float)

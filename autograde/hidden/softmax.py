@@ -23,6 +23,18 @@ ROW_SHIFT = ("Adding a constant to a row must not change its softmax: subtract t
              "whole array (a row far below it underflows to 0 and divides 0 by 0).")
 SCALAR = "Return a single number (the mean over the batch), e.g. float(np.mean(...))."
 
+# Tolerances fit the quantity, not one way of computing it: any correct implementation,
+# including one that computes in float32 (unit round-off U32 = 2**-24, about 6e-8) or sums
+# in another order, gets full marks. Values of order 1: relative 1e-5 (float32 over a few
+# dozen operations stays below 1e-6); entries that may cancel to ~0 (p - t, s - s**2, log
+# of a probability near 1) get an absolute floor of 1e-7. Logits of size |Z| are rounded
+# by float32 to within U32 |Z|, which moves a log-probability by up to ~3 U32 max|Z| (4.8e-3
+# at |Z| = 1e4): the softmax family's tolerances grow with max|Z|. Every plausible wrong
+# implementation is off by far more (a factor, a sign, nan, a clipped or underflowed value).
+U32 = 2.0 ** -24
+VALUE = dict(rtol=1e-5, atol=1e-9)        # losses, penalties: numbers of order 1
+GRAD = dict(rtol=1e-5, atol=1e-7)         # gradients: entries like (p - t) / N may cancel
+
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -57,8 +69,12 @@ def _extreme_logits(rng):
     return np.clip(Z, -1e4, 1e4)
 
 
-def _numerical_grad(fn, names, x, *rest, h=1e-5):
-    """Central differences of the scalar first output of the student's fn at x."""
+def _numerical_grad(fn, names, x, *rest, h=1e-2):
+    """Central differences of the scalar first output of the student's fn at x.
+
+    h = 1e-2: the truncation error (h**2 / 6 times a third derivative, below 1e-5 for these
+    smooth losses) and a float32 loss's round-off (U32 * loss / h, below 1e-5) both stay
+    far below the errors this check is for (a factor N, a sign, the wrong loss)."""
     __tracebackhide__ = True
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
@@ -76,14 +92,20 @@ def _numerical_grad(fn, names, x, *rest, h=1e-5):
 
 # --- softmax and log_softmax ----------------------------------------------------------------
 
-def _check_rows(fn_name, got, shape, *, log):
+def _family_tol(Z, log):
+    """Tolerances for softmax / log_softmax of Z (see U32 above)."""
+    slack = 8 * U32 * max(1.0, float(np.max(np.abs(Z))))
+    return dict(rtol=1e-5, atol=1e-7 + slack) if log else dict(rtol=1e-5 + slack, atol=1e-12)
+
+
+def _check_rows(fn_name, got, shape, *, log, rtol=1e-5):
     """Rows of softmax (or exp of log_softmax) sum to 1; say so if the columns do instead."""
     __tracebackhide__ = True
     P = np.exp(np.asarray(got, dtype=float)) if log else np.asarray(got, dtype=float)
     what = "row sums of exp(log_softmax(Z))" if log else "row sums of softmax(Z)"
     sums = P.sum(axis=-1)
-    if len(shape) == 2 and shape[0] > 1 and not np.allclose(sums, 1.0, rtol=1e-9, atol=1e-12) \
-            and np.allclose(P.sum(axis=0), 1.0, rtol=1e-9, atol=1e-12):
+    if len(shape) == 2 and shape[0] > 1 and not np.allclose(sums, 1.0, rtol=rtol, atol=0) \
+            and np.allclose(P.sum(axis=0), 1.0, rtol=rtol, atol=0):
         hint = ("Your columns sum to 1, not your rows: each row is one sample, so normalise "
                 "over the last axis (axis=-1, keepdims=True).")
     elif log:
@@ -92,16 +114,16 @@ def _check_rows(fn_name, got, shape, *, log):
                 "keepdims=True.")
     else:
         hint = AXIS
-    expect_close(f"{what} for Z of shape {shape}", sums, np.ones(shape[:-1]), rtol=1e-9,
-                 atol=1e-12, hint=hint)
+    expect_close(f"{what} for Z of shape {shape}", sums, np.ones(shape[:-1]), rtol=rtol,
+                 atol=0, hint=hint)
 
 
 def _softmax_family(student, ref, rng, name):
     fn, reference = getattr(student, name), ref[name]
     log = name == "log_softmax"
-    tol = dict(rtol=1e-7, atol=1e-9 if log else 1e-12)
     for shape in _batch_shapes(rng):
         Z = rng.normal(0.0, 3.0, size=shape)
+        tol = _family_tol(Z, log)
         expected = reference(Z.copy())
         got = call_unchanged(fn, ["Z"], Z)
         what = f"{name}(Z) for Z of shape {shape}"
@@ -110,13 +132,13 @@ def _softmax_family(student, ref, rng, name):
         expect_shape(what, got, shape, hint=hint)
         expect_dtype(what, got, "f")
         expect_finite(what, got)
-        _check_rows(name, got, shape, log=log)
+        _check_rows(name, got, shape, log=log, rtol=1e-5 + 8 * U32 * float(np.max(np.abs(Z))))
         expect_close(what, got, expected, **tol, hint=hint)
 
     Zi = rng.integers(-5, 6, size=(int(rng.integers(2, 6)), int(rng.integers(3, 7))))
     expected = reference(Zi.copy())
     expect_close(f"{name}(Z) for an integer array Z", call_unchanged(fn, ["Z"], Zi), expected,
-                 **tol)
+                 **_family_tol(Zi, log))
 
     stable = LOG_STABLE if log else STABLE
     Z = _extreme_logits(rng)
@@ -124,12 +146,13 @@ def _softmax_family(student, ref, rng, name):
     got = call_unchanged(fn, ["Z"], Z, hint=stable)
     expect_shape(what, got, Z.shape)
     expect_finite(what, got, hint=LOG_STABLE if log else STABLE)
-    expect_close(what, got, reference(Z.copy()), **tol, hint=LOG_STABLE if log else STABLE)
+    expect_close(what, got, reference(Z.copy()), **_family_tol(Z, log),
+                 hint=LOG_STABLE if log else STABLE)
     z = rng.permutation(np.array([1e4, 1e4 - 1.0, -1e4, 0.0]))
     expected = reference(z.copy())
     expect_close(f"{name}(z) for a 1-D z with |z| up to 1e4",
                  call_unchanged(fn, ["z"], z, hint=stable),
-                 expected, **tol, hint=LOG_STABLE if log else STABLE)
+                 expected, **_family_tol(z, log), hint=LOG_STABLE if log else STABLE)
 
     n, k = _two_sizes(rng, 3, 8)
     Z = rng.normal(0.0, 3.0, size=(n, k))
@@ -138,7 +161,7 @@ def _softmax_family(student, ref, rng, name):
     expected = reference(Zc.copy())
     expect_close(f"{name}(Z + c) with a different constant c added to each row of Z "
                  f"(shape {Z.shape})", call_unchanged(fn, ["Z"], Zc, hint=ROW_SHIFT),
-                 expected, **tol, hint=ROW_SHIFT)
+                 expected, **_family_tol(Zc, log), hint=ROW_SHIFT)
 
 
 @hidden_check(A, "softmax")
@@ -163,10 +186,10 @@ def softmax_jacobian(student, ref, rng):
         what = f"softmax_jacobian(z) for z of shape ({k},)"
         expect_shape(what, got, (k, k), hint="One row and one column per class: (K, K).")
         expect_dtype(what, got, "f")
-        expect_close(f"row sums of {what}", np.sum(got, axis=1), np.zeros(k), atol=1e-12,
+        expect_close(f"row sums of {what}", np.sum(got, axis=1), np.zeros(k), atol=1e-6,
                      hint="Each row of J must sum to 0 (the softmax sums to 1 whatever z is): "
                           "the off-diagonal entries are -s_i s_j, the diagonal s_i (1 - s_i).")
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12,
+        expect_close(what, got, expected, **GRAD,
                      hint="J = diag(s) - outer(s, s) with s = softmax(z): "
                           "J[i, j] = s_i (delta_ij - s_j).")
     # against finite differences of the softmax: J[i, j] = d s_i / d z_j
@@ -180,7 +203,7 @@ def softmax_jacobian(student, ref, rng):
         numeric[:, j] = (ref["softmax"](z + e) - ref["softmax"](z - e)) / (2 * h)
     expect_close(f"softmax_jacobian(z) for z of shape ({k},) against finite differences of "
                  "softmax", call_unchanged(student.softmax_jacobian, ["z"], z), numeric,
-                 rtol=1e-5, atol=1e-8,
+                 **GRAD,
                  hint="J[i, j] is the derivative of softmax(z)[i] with respect to z[j].")
 
 
@@ -230,7 +253,7 @@ def mse_loss(student, ref, rng):
         what = f"mse_loss(Y_hat, Y) for Y_hat of shape {shape}"
         got = _scalar(what, call_unchanged(student.mse_loss, ["Y_hat", "Y"], Y_hat, Y))
         sq, n, size = float(np.sum((Y_hat - Y) ** 2)), shape[0], Y_hat.size
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=n, hint=MSE_HINT, mistakes=[
+        expect_close(what, got, expected, **VALUE, n=n, hint=MSE_HINT, mistakes=[
             (sq / (2 * size), f"You divided by 2 x the number of entries ({size}): divide the sum "
                               f"of squares by 2N with N = {n} rows (samples), and sum over the "
                               "outputs of each sample."),
@@ -249,7 +272,7 @@ def mse_grad(student, ref, rng):
         got = call_unchanged(student.mse_grad, ["Y_hat", "Y"], Y_hat, Y)
         expect_shape(what, got, shape, hint="The gradient has the shape of Y_hat.")
         n, size = shape[0], Y_hat.size
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=n,
+        expect_close(what, got, expected, **GRAD, n=n,
                      hint="The derivative of sum((Y_hat - Y)**2) / (2N) is (Y_hat - Y) / N: "
                           "the 2 cancels the 1/2, and N is the number of rows.", mistakes=[
                          ((Y_hat - Y) / size, f"You divided by the number of entries ({size}): "
@@ -285,7 +308,7 @@ def binary_cross_entropy(student, ref, rng):
         what = f"binary_cross_entropy(p, t{eps}) for {label} (N={len(p)})"
         got = _scalar(what, call_unchanged(fn, ["p", "t"], p, t, **kwargs))
         expect_finite(what, got, hint="Clip p to [eps, 1 - eps] before the logs.")
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=len(p),
+        expect_close(what, got, expected, **VALUE, n=len(p),
                      hint=BCE_HINT + (" Use the eps argument you are given." if kwargs else ""))
 
 
@@ -309,18 +332,18 @@ def bce_with_logits(student, ref, rng):
         loss, dz = pair(call_unchanged(fn, ["z", "t"], z, t), what, ("loss", "dz"))
         loss = _scalar(f"loss of {what}", loss)
         expect_finite(f"loss of {what}", loss, hint=stable)
-        expect_close(f"loss of {what}", loss, ref_loss, rtol=1e-7, atol=1e-12, n=len(z),
+        expect_close(f"loss of {what}", loss, ref_loss, **VALUE, n=len(z),
                      hint="loss = mean of softplus((1 - 2t) z). " + stable)
         expect_shape(f"dz of {what}", dz, z.shape, hint="dz has one entry per logit: shape (N,).")
         expect_finite(f"dz of {what}", dz, hint=stable)
-        expect_close(f"dz of {what}", dz, ref_dz, rtol=1e-7, atol=1e-12, n=len(z),
+        expect_close(f"dz of {what}", dz, ref_dz, **GRAD, n=len(z),
                      hint="dz = (sigmoid(z) - t) / N. " + stable)
     z = rng.normal(0.0, 2.0, int(rng.integers(2, 6)))
     t = rng.integers(0, 2, len(z))
     _, dz = pair(call_unchanged(fn, ["z", "t"], z, t), "bce_with_logits(z, t)", ("loss", "dz"))
     numeric = _numerical_grad(fn, ["z", "t"], z, t)
     expect_close(f"dz of bce_with_logits(z, t) against finite differences of its loss "
-                 f"(N={len(z)})", dz, numeric, rtol=1e-5, atol=1e-8, n=len(z),
+                 f"(N={len(z)})", dz, numeric, rtol=1e-3, atol=1e-4, n=len(z),
                  hint="dz must be the derivative of the loss you return, (sigmoid(z) - t) / N.")
 
 
@@ -357,7 +380,7 @@ def cross_entropy(student, ref, rng):
                 f"(shape {P.shape})")
         got = _scalar(what, call_unchanged(fn, ["P", "y"], P, y, **kwargs))
         expect_finite(what, got, hint="Clip P below at eps before the log: log(0) = -inf.")
-        expect_close(what, got, expected, rtol=1e-7, atol=1e-12, n=len(y),
+        expect_close(what, got, expected, **VALUE, n=len(y),
                      hint="-mean over n of log(max(P[n, y[n]], eps)): row n, column y[n] "
                           "(P[np.arange(N), y], not P[y, np.arange(N)]); clip below only."
                           + (" Use the eps argument you are given." if kwargs else ""))
@@ -367,6 +390,14 @@ def cross_entropy(student, ref, rng):
 
 SCE_STABLE = ("Compute the loss from log_softmax(Z) (log-sum-exp), not from log(softmax(Z)) "
               "or clipped probabilities: it must stay exact for any finite logits.")
+
+
+def _sce_tol(Z, *, loss=False):
+    """Tolerance of the loss or dZ for logits Z: widened with max|Z| as for the softmax."""
+    slack = 8 * U32 * float(np.max(np.abs(Z)))
+    if loss:
+        return dict(rtol=VALUE["rtol"], atol=VALUE["atol"] + slack)
+    return dict(rtol=GRAD["rtol"] + slack, atol=GRAD["atol"])
 
 
 def _sce(student, what, Z, y):
@@ -393,9 +424,9 @@ def softmax_cross_entropy(student, ref, rng):
         ref_loss, ref_dZ = reference(Z.copy(), y.copy())
         what = f"softmax_cross_entropy(Z, y) for Z of shape {shape}"
         loss, dZ = _sce(student, what, Z, y)
-        expect_close(f"loss of {what}", loss, ref_loss, rtol=1e-7, atol=1e-12, n=shape[0],
+        expect_close(f"loss of {what}", loss, ref_loss, **VALUE, n=shape[0],
                      hint="loss = -mean over rows n of log_softmax(Z)[n, y[n]].")
-        expect_close(f"dZ of {what}", dZ, ref_dZ, rtol=1e-7, atol=1e-12, n=shape[0],
+        expect_close(f"dZ of {what}", dZ, ref_dZ, **GRAD, n=shape[0],
                      hint="dZ = (softmax(Z) - one_hot(y, K)) / N: prediction minus target, "
                           "divided by the batch size.")
 
@@ -407,9 +438,9 @@ def softmax_cross_entropy(student, ref, rng):
     what = f"softmax_cross_entropy(Z, y) for Z of shape {Z.shape} with |Z| up to 1e4"
     loss, dZ = _sce(student, what, Z, y)
     expect_finite(f"loss of {what}", loss, hint=SCE_STABLE)
-    expect_close(f"loss of {what}", loss, ref_loss, rtol=1e-7, atol=1e-9, hint=SCE_STABLE)
+    expect_close(f"loss of {what}", loss, ref_loss, **_sce_tol(Z, loss=True), hint=SCE_STABLE)
     expect_finite(f"dZ of {what}", dZ, hint=SCE_STABLE)
-    expect_close(f"dZ of {what}", dZ, ref_dZ, rtol=1e-7, atol=1e-12, n=Z.shape[0],
+    expect_close(f"dZ of {what}", dZ, ref_dZ, **_sce_tol(Z), n=Z.shape[0],
                  hint="dZ = (softmax(Z) - one_hot(y, K)) / N with a stable softmax.")
 
     # the gradient against finite differences of the student's own loss
@@ -420,7 +451,7 @@ def softmax_cross_entropy(student, ref, rng):
     _, dZ = _sce(student, what, Z, y)
     numeric = _numerical_grad(student.softmax_cross_entropy, ["Z", "y"], Z, y)
     expect_close(f"dZ of {what} against finite differences of its loss", dZ, numeric,
-                 rtol=1e-5, atol=1e-8, n=n,
+                 rtol=1e-3, atol=1e-4, n=n,
                  hint="dZ must be the derivative of the mean loss you return: "
                       "(softmax(Z) - one_hot(y)) / N.")
 
@@ -431,10 +462,10 @@ def softmax_cross_entropy(student, ref, rng):
     ref_loss, ref_dZ = reference(Zc.copy(), y.copy())
     what = f"softmax_cross_entropy(Z + c, y) with a constant c added to each row (shape {Z.shape})"
     loss, dZ = _sce(student, what, Zc, y)
-    expect_close(f"loss of {what}", loss, ref_loss, rtol=1e-7, atol=1e-9,
+    expect_close(f"loss of {what}", loss, ref_loss, **_sce_tol(Zc, loss=True),
                  hint="The loss only depends on differences of logits within a row. "
                       + SCE_STABLE)
-    expect_close(f"dZ of {what}", dZ, ref_dZ, rtol=1e-7, atol=1e-12, n=m + 1,
+    expect_close(f"dZ of {what}", dZ, ref_dZ, **_sce_tol(Zc), n=m + 1,
                  hint="Subtract each row's maximum (keepdims=True) before exp.")
 
 
@@ -468,7 +499,7 @@ def l2_penalty(student, ref, rng):
         penalty, grads = pair(call_unchanged(fn, ["params"], params, lam), what,
                               ("penalty", "grads"))
         penalty = _scalar(f"penalty of {what}", penalty)
-        expect_close(f"penalty of {what}", penalty, ref_penalty, rtol=1e-7, atol=1e-12,
+        expect_close(f"penalty of {what}", penalty, ref_penalty, **VALUE,
                      hint="penalty = lam * sum over the keys starting with 'W' of np.sum(W**2) "
                           "(squared entries, not the squared sum; no biases, no other keys).")
         expect_true(isinstance(grads, dict),
@@ -485,7 +516,7 @@ def l2_penalty(student, ref, rng):
             g = grads[key]
             expect_shape(f'grads["{key}"] of {what}', g, expected.shape,
                          hint="Each gradient has the shape of its parameter.")
-            expect_close(f'grads["{key}"] of {what}', g, expected, rtol=1e-7, atol=1e-12,
+            expect_close(f'grads["{key}"] of {what}', g, expected, **GRAD,
                          hint=("d(lam * sum W**2)/dW = 2 * lam * W." if key.startswith("W") else
                                "Only keys starting with 'W' are penalised: the gradient of every "
                                "other parameter is zero."))

@@ -884,3 +884,116 @@ CORRECT = {
         """),
     ),
 }
+
+
+# Alternative-correct implementations that compute in float32 (as deep-learning frameworks do by
+# default) or sum in another order: the checks' tolerances fit the quantity, so these get full
+# marks. (binary_cross_entropy itself cannot compute in float32: its default eps = 1e-12 makes
+# 1 - eps round to 1.0 there, so log(1 - p) would be log(0).)
+CORRECT["softmax"] += _entries(
+    ("computes in float32", """
+        def softmax(Z):
+            Z = np.asarray(Z, dtype=np.float32)
+            E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+            return E / E.sum(axis=-1, keepdims=True)
+
+        def log_softmax(Z):
+            Z = np.asarray(Z, dtype=np.float32)
+            S = Z - Z.max(axis=-1, keepdims=True)
+            return S - np.log(np.exp(S).sum(axis=-1, keepdims=True))
+    """),
+    ("row sums with math.fsum (exactly rounded, another order)", """
+        import math
+
+        def log_softmax(Z):
+            Z = np.asarray(Z, dtype=float)
+            m = Z.max(axis=-1, keepdims=True)
+            E = np.exp(Z - m)
+            sums = np.apply_along_axis(math.fsum, -1, E)[..., None]
+            return Z - m - np.log(sums)
+
+        def softmax(Z):
+            Z = np.asarray(Z, dtype=float)
+            E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+            return E / np.apply_along_axis(math.fsum, -1, E)[..., None]
+    """),
+)
+CORRECT["softmax_jacobian"] += _entries(
+    ("float32 softmax, then diag(s) - s s^T", """
+        def softmax_jacobian(z):
+            z = np.asarray(z, dtype=np.float32)
+            e = np.exp(z - z.max())
+            s = e / e.sum()
+            return np.diag(s) - np.outer(s, s)
+    """),
+)
+CORRECT["mse"] += _entries(
+    ("computes in float32", """
+        def mse_loss(Y_hat, Y):
+            D = np.asarray(Y_hat, dtype=np.float32) - np.asarray(Y, dtype=np.float32)
+            return np.sum(D * D) / (2 * len(D))
+
+        def mse_grad(Y_hat, Y):
+            D = np.asarray(Y_hat, dtype=np.float32) - np.asarray(Y, dtype=np.float32)
+            return D / len(D)
+    """),
+)
+CORRECT["bce"] += _entries(
+    ("bce_with_logits in float32", """
+        def binary_cross_entropy(p, t, eps=1e-12):
+            p = np.clip(np.asarray(p, dtype=float), eps, 1 - eps)
+            return -np.mean(t * np.log(p) + (1 - t) * np.log1p(-p))
+
+        def bce_with_logits(z, t):
+            z = np.asarray(z, dtype=np.float32)
+            t = np.asarray(t, dtype=np.float32)
+            loss = np.mean(np.logaddexp(np.float32(0), (1 - 2 * t) * z))
+            e = np.exp(-np.abs(z))
+            s = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+            return loss, (s - t) / len(z)
+    """),
+)
+CORRECT["cross_entropy"] += _entries(
+    ("computes in float32", """
+        def cross_entropy(P, y, eps=1e-12):
+            P = np.asarray(P, dtype=np.float32)
+            picked = P[np.arange(len(y)), y]
+            return -np.mean(np.log(np.maximum(picked, np.float32(eps))))
+    """),
+)
+CORRECT["softmax_cross_entropy"] += _entries(
+    ("computes in float32", """
+        def softmax_cross_entropy(Z, y):
+            Z = np.asarray(Z, dtype=np.float32)
+            N = len(y)
+            S = Z - Z.max(axis=1, keepdims=True)
+            logP = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+            dZ = np.exp(logP)
+            dZ[np.arange(N), y] -= 1
+            return -np.mean(logP[np.arange(N), y]), dZ / N
+    """),
+    ("loss summed sample by sample in a Python loop (another order)", """
+        def softmax_cross_entropy(Z, y):
+            N, K = Z.shape
+            logP = log_softmax(Z)
+            total = 0.0
+            for n in reversed(range(N)):
+                total -= logP[n, y[n]]
+            return total / N, (np.exp(logP) - one_hot(y, K)) / N
+    """),
+)
+CORRECT["l2_penalty"] += _entries(
+    ("float32 arrays, keys summed in reverse order", """
+        def l2_penalty(params, lam):
+            penalty = np.float32(0)
+            grads = {}
+            for k in reversed(list(params)):
+                v = np.asarray(params[k], dtype=np.float32)
+                if k.startswith("W"):
+                    penalty += np.float32(lam) * np.sum(v * v)
+                    grads[k] = 2 * np.float32(lam) * v
+                else:
+                    grads[k] = np.zeros_like(v)
+            return penalty, grads
+    """),
+)

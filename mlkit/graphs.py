@@ -100,10 +100,11 @@ def draw_graph(nodes: Mapping, edges: Sequence, *, values: Mapping | None = None
                     va="center", fontsize=8, zorder=4,
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
 
+    inside = []
     for name, (x, y, label) in where.items():
         ax.add_patch(Circle((x, y), radius, facecolor="#f2f2f2", edgecolor="0.2", lw=1.4,
                             zorder=3))
-        ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=5)
+        inside.append(ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=5))
         if name in values:
             ax.text(x, y + radius + 0.06, _fmt(values[name]), ha="center", va="bottom",
                     fontsize=9, color=VALUE_COLOR, zorder=5)
@@ -124,4 +125,22 @@ def draw_graph(nodes: Mapping, edges: Sequence, *, values: Mapping | None = None
                 ha="center", va="bottom", fontsize=8, color="0.3")
     if title is not None:
         ax.set_title(title)
+    _fit_labels(ax, inside, radius)
     return ax
+
+
+def _fit_labels(ax, texts, radius):
+    """Shrink the labels that are wider than their circle (e.g. "tanh"), once the figure's
+    layout has placed the Axes, so that every label stays inside its node."""
+    fig = ax.figure
+    try:
+        fig.draw_without_rendering()  # runs the layout engine: the Axes' final size
+        renderer = fig.canvas.get_renderer()
+    except Exception:  # a backend without a renderer: leave the labels as they are
+        return
+    x0 = ax.transData.transform((0.0, 0.0))[0]
+    room = 0.8 * 2 * radius * abs(ax.transData.transform((1.0, 0.0))[0] - x0)
+    for text in texts:
+        width = text.get_window_extent(renderer).width
+        if width > room > 0:
+            text.set_fontsize(max(5.0, text.get_fontsize() * room / width))

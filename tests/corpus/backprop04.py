@@ -202,6 +202,26 @@ _VALUE_WRONG = [
             out._backward = _backward
             return out
     """)),
+    ("self side assigned (=), other side added (+=) in + and * (passes while self's use comes "
+     "first)", _value(add="""
+        def __add__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data + other.data, (self, other), "+")
+            def _backward():
+                self.grad = out.grad
+                other.grad += out.grad
+            out._backward = _backward
+            return out
+    """, mul="""
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            def _backward():
+                self.grad = other.data * out.grad
+                other.grad += self.data * out.grad
+            out._backward = _backward
+            return out
+    """)),
     ("grad overwritten (=) in * only (x * x gets x, not 2x)", _value(mul="""
         def __mul__(self, other):
             other = other if isinstance(other, Value) else Value(other)

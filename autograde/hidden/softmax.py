@@ -28,8 +28,8 @@ SCALAR = "Return a single number (the mean over the batch), e.g. float(np.mean(.
 # in another order, gets full marks. Values of order 1: relative 1e-5 (float32 over a few
 # dozen operations stays below 1e-6); entries that may cancel to ~0 (p - t, s - s**2, log
 # of a probability near 1) get an absolute floor of 1e-7. Logits of size |Z| are rounded
-# by float32 to within U32 |Z|, which moves a log-probability by up to ~3 U32 max|Z| (4.8e-3
-# at |Z| = 1e4): the softmax family's tolerances grow with max|Z|. Every plausible wrong
+# by float32 to within U32 |Z|, which moves a log-probability by up to ~3 U32 max|Z| (2e-3 at
+# |Z| = 1e4): the softmax family's tolerances grow as 8 U32 max|Z|. Every plausible wrong
 # implementation is off by far more (a factor, a sign, nan, a clipped or underflowed value).
 U32 = 2.0 ** -24
 VALUE = dict(rtol=1e-5, atol=1e-9)        # losses, penalties: numbers of order 1

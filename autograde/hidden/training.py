@@ -143,7 +143,7 @@ METHOD_STD = {
 }
 STD_HINTS = {
     "normal": 'method="normal" draws every weight from a Gaussian with standard deviation '
-              "0.01 (rng.normal(0.0, 0.01, size=...)); 0.01 is the std, not the variance.",
+              "0.01; 0.01 is the std, not the variance.",
     "xavier": 'method="xavier" (Glorot) uses std = sqrt(2 / (fan_in + fan_out)), with fan_in = '
               "the layer's input size (rows of W) and fan_out its output size (columns).",
     "he": 'method="he" uses std = sqrt(2 / fan_in), fan_in = the number of inputs of the '
@@ -214,7 +214,7 @@ def _check_random_layers(params, sizes, method, what):
         expect_true(abs(mean) < 6.0 / np.sqrt(n),
                     f"The weights of {label} should have mean 0: their mean is "
                     f"{_fmt(mean * stds[l])}, i.e. {_fmt(mean)} standard deviations.",
-                    hint="Draw from a Gaussian centred at 0: rng.normal(0.0, std, size=...).")
+                    hint="Draw from a Gaussian centred at 0 (mean 0).")
         expect_true(abs(spread - 1.0) < 6.0 / np.sqrt(2 * n),
                     f"Wrong spread for {label}: expected standard deviation {_fmt(stds[l])} "
                     f"(fan_in = {fi}, fan_out = {fo}), got {_fmt(spread * stds[l])}.",
@@ -492,7 +492,8 @@ def iterate_minibatches(student, ref, rng):
         orders = epochs(X, y, batch_size, np.random.default_rng(seed), 3, what)
         expect_true(not np.array_equal(orders[0], np.arange(n)),
                     f"{what} kept the samples in order although rng was given.",
-                    hint="With rng, shuffle: idx = rng.permutation(N), then batches of idx.")
+                    hint="With rng, shuffle: a random order of all N samples drawn from rng, then "
+                         "consecutive batches of that order.")
         expect_true(not (np.array_equal(orders[0], orders[1])
                          or np.array_equal(orders[1], orders[2])),
                     f"{what}, called once per epoch with the same rng, gave the same order "
@@ -512,8 +513,8 @@ def iterate_minibatches(student, ref, rng):
 
 # --- accuracy ----------------------------------------------------------------------------------
 
-ACC_HINT = ("accuracy = the mean over the samples of [argmax of row n == y[n]]: "
-            "np.mean(np.argmax(scores, axis=1) == y), a fraction in [0, 1].")
+ACC_HINT = ("accuracy = the fraction of rows whose largest score (the argmax along the row) is "
+            "at the label y[n]: a number in [0, 1].")
 
 
 def _softmax(Z):
@@ -551,13 +552,15 @@ def accuracy(student, ref, rng):
         expect_shape(what, got, (), hint="Return one number, the fraction of correct rows.")
         hint = ACC_HINT
         value = float(np.asarray(got, dtype=float))
-        if abs(value - expected * len(y)) < 1e-9 and len(y) > 1 and expected > 0:
-            hint = "That is the number of correct rows: divide by N (np.mean) for a fraction."
-        elif abs(value - 100 * expected) < 1e-9 and expected > 0:
+        if abs(value - expected * len(y)) < 1e-6 and len(y) > 1 and expected > 0:
+            hint = "That is the number of correct rows: divide by N for a fraction."
+        elif abs(value - 100 * expected) < 1e-6 and expected > 0:
             hint = "That is a percentage: return a fraction in [0, 1]."
-        elif abs(value - (1 - expected)) < 1e-9:
-            hint = "That is the error rate (the fraction of wrong rows): count argmax == y."
-        expect_close(what, got, expected, rtol=1e-12, atol=1e-12, hint=hint)
+        elif abs(value - (1 - expected)) < 1e-6:
+            hint = "That is the error rate (the fraction of wrong rows): count the right ones."
+        # A fraction k / N with N < 100: 1e-6 absolute tells every wrong count apart and
+        # accepts a mean computed in float32 (relative rounding about 6e-8).
+        expect_close(what, got, expected, rtol=0, atol=1e-6, hint=hint)
 
 
 # --- sgd_step ----------------------------------------------------------------------------------
@@ -586,23 +589,22 @@ def sgd_step(student, ref, rng):
                     f"{what} changed the keys of params.", hint="Update the existing entries.")
         for key in order:
             got = np.asarray(params[key], dtype=float)
-            hint = "params[key] -= lr * grads[key] for every key, the biases included."
+            hint = "Every key gets its step theta - lr * gradient, the biases included."
             if got.shape == before[key].shape:
                 if np.allclose(got, before[key] + lr * grads[key], rtol=1e-12, atol=1e-14):
-                    hint = "Step against the gradient: params[key] -= lr * grads[key] (minus)."
+                    hint = "Step against the gradient: theta - lr * gradient (minus)."
                 elif np.array_equal(got, before[key]):
-                    hint = ("params is unchanged: update its arrays in place "
-                            "(params[key] -= lr * grads[key]); a new dict you build or return "
-                            "is not seen by the caller.")
+                    hint = ("params is unchanged: change the values inside its arrays; a new "
+                            "dict you build or return is not seen by the caller.")
             expect_close(f'params["{key}"] after {what}', params[key], expected[key],
                          rtol=1e-12, atol=1e-14, hint=hint)
         for key in order:
             expect_true(params[key] is arrays[key],
                         f'{what} replaced params["{key}"] by a new array instead of '
                         "updating the array in place.",
-                        hint="Write params[key] -= lr * grads[key] (in place), not "
-                             "params[key] = params[key] - lr * grads[key]: code that holds "
-                             "the arrays (an optimizer's state, a plot) must see the new values.")
+                        hint="Change the array's values in place; storing `array - step` makes a "
+                             "new array, and code that holds the old one (an optimizer's state, "
+                             "a plot) never sees the new values.")
 
 
 # --- train -------------------------------------------------------------------------------------
@@ -758,7 +760,7 @@ def _check_epochs(history, run, data, what, epochs_run):
         ids_v = (-1 - np.asarray(scored[-1][2])).astype(int)
         acc = float(np.mean(np.asarray(scored[-1][3]) == yv[ids_v]))
         expect_close(f'history["val_acc"][{e}] from {what}', history["val_acc"][e], acc,
-                     rtol=1e-9, atol=1e-12,
+                     rtol=0, atol=1e-6,
                      hint="val_acc = accuracy(score_fn(params, X_val), y_val): a fraction.")
     return orders
 
@@ -819,7 +821,7 @@ def train(student, ref, rng):
     _check_history(got, 4, what)
     for key in ("train_loss", "val_loss", "val_acc"):
         expect_close(f'history["{key}"] from {what}', got[key], want[key], rtol=1e-7,
-                     atol=1e-10, hint=TRAIN_HINT)
+                     atol=1e-6 if key == "val_acc" else 1e-10, hint=TRAIN_HINT)
     expect_equal(f'history["best_epoch"] from {what}', int(got["best_epoch"]),
                  int(want["best_epoch"]))
 
@@ -856,9 +858,8 @@ def train(student, ref, rng):
         _check_params(params, run.snapshots[best], what, best,
                       f"With patience, params must end at their values after the best epoch "
                       f"({best}): keep a copy of every array when val_loss improves "
-                      f"({{k: v.copy() for k, v in params.items()}}; a dict of references "
-                      f"would change with the training) and write it back into params "
-                      f"before returning.")
+                      f"(not the arrays themselves: they go on changing with the training) "
+                      f"and put the values back into params before returning.")
 
     # With patience but the epochs run out first: params are still the best epoch's.
     patience = int(rng.integers(3, 5))

@@ -671,6 +671,15 @@ CORRECT = {
                 predictions = scores.argmax(axis=1)
                 return (predictions == np.asarray(y)).astype(float).mean()
         """),
+        ("mean computed in float32 (as d2l's book code does), returned as np.float32", """
+            def accuracy(scores, y):
+                correct = (np.argmax(scores, axis=1) == y).astype(np.float32)
+                return correct.sum() / np.float32(len(y))
+        """),
+        ("float32 mean converted to a Python float", """
+            def accuracy(scores, y):
+                return float(np.mean((scores.argmax(axis=1) == y).astype(np.float32)))
+        """),
     ),
     "sgd_step": _entries(
         ("np.subtract with out=", """
@@ -742,5 +751,8 @@ CORRECT = {
                 return {"train_loss": train_losses, "val_loss": val_losses,
                         "val_acc": val_accs, "best_epoch": best_epoch}
         """),
+        ("val_acc computed inline in float32", _train(
+            acc="float(np.mean((np.argmax(score_fn(params, X_val), axis=1) == y_val)"
+                ".astype(np.float32)))")),
     ),
 }

@@ -621,11 +621,14 @@ def plot_digits(images, labels=None, predictions=None, ncols=10, ax=None, *, sha
 
 
 def plot_confusion_matrix(y_true, y_pred, num_classes=10, ax=None, *, normalize=False,
-                          cmap="Blues"):
+                          cmap="Blues", mask_diagonal=False):
     """Confusion matrix: row = true class, column = predicted class.
 
     y_true: int (N,); y_pred: int (N,) or scores (N, K) (argmax taken).
     normalize: show each row as fractions of that class. The title reports accuracy.
+    mask_diagonal: leave the diagonal (the correct predictions) uncoloured, its numbers in
+        grey, so that the colour scale shows the mistakes (otherwise the large diagonal
+        takes the whole scale and the mistakes all look alike).
     Returns the Axes.
     """
     y_true = np.asarray(y_true).astype(int).ravel()
@@ -635,18 +638,24 @@ def plot_confusion_matrix(y_true, y_pred, num_classes=10, ax=None, *, normalize=
     cm = np.bincount(K * y_true + y_pred, minlength=K * K).reshape(K, K).astype(float)
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
     ax = _get_ax(ax, figsize=(0.5 * K + 1.5, 0.5 * K + 1.2) if K > 6 else None)
-    ax.imshow(shown, cmap=cmap, vmin=0, interpolation="nearest")
-    top = shown.max() if shown.size else 1
+    image = np.where(np.eye(K, dtype=bool), np.nan, shown) if mask_diagonal else shown
+    top = np.nanmax(image) if np.isfinite(image).any() else 1
+    top = top if top > 0 else 1
+    colormap = matplotlib.colormaps[cmap].copy() if isinstance(cmap, str) else cmap.copy()
+    colormap.set_bad("0.93")
+    ax.imshow(image, cmap=colormap, vmin=0, vmax=top, interpolation="nearest")
     for i in range(K):
         for j in range(K):
             v = shown[i, j]
             text = f"{v:.2f}" if normalize else f"{int(v)}"
+            masked = mask_diagonal and i == j
             ax.text(j, i, text, ha="center", va="center", fontsize=8 if K > 6 else 10,
-                    color="white" if v > 0.6 * top else "black")
-    ax.set(xticks=range(K), yticks=range(K), xlabel="predicted", ylabel="true")
+                    color="0.45" if masked else "white" if v > 0.6 * top else "black")
+    ax.set(xticks=range(K), yticks=range(K), xlabel="predicted class", ylabel="true class")
     ax.grid(False)
     acc = np.trace(cm) / max(cm.sum(), 1)
-    ax.set_title(f"confusion matrix (accuracy {acc:.1%})")
+    ax.set_title(f"confusion matrix (accuracy {acc:.1%})"
+                 + ("\ncolours: the mistakes; diagonal (correct) in grey" if mask_diagonal else ""))
     return ax
 
 

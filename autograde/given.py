@@ -18,6 +18,9 @@ from autograde.course import SOLUTIONS, code_cells, source_notebook
 
 GIVEN_FILE = "given.py"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+# A stub's size guide ("# (≈ 3 lines of code)") speaks to the student writing it, not to the
+# reader of given code.
+SIZE_GUIDE = re.compile(r"^[ \t]*# \(≈[^\n]*\)[ \t]*\n", re.M)
 
 
 def given_spec(assignment):
@@ -31,7 +34,7 @@ def _functions(assignment):
     for cell in code_cells(source_notebook(assignment)):
         if cell.role != "solution":
             continue
-        source = MARKER.sub("", cell.source)
+        source = SIZE_GUIDE.sub("", MARKER.sub("", cell.source))
         for node in ast.parse(source).body:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 found[node.name] = ast.get_source_segment(source, node)

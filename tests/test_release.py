@@ -105,3 +105,11 @@ def test_students_files_are_never_released_nor_overwritten(monkeypatch, tmp_path
     grading = _course_config(["autograde", "07_regularization"], monkeypatch)
     assert "final_model.npz" not in grading.CourseDirectory.ignore
     assert "final_model.npz" in grading.Autograde.exclude_overwriting["07_regularization"]
+
+
+def test_given_code_carries_no_stub_size_guides():
+    """"# (≈ 3 lines of code)" guides the student writing a stub; given code is read, not written."""
+    from autograde.given import build_given
+    for assignment in ASSIGNMENTS:
+        source = build_given(assignment) or ""
+        assert "≈" not in source and "BEGIN SOLUTION" not in source, assignment

@@ -75,3 +75,17 @@ def test_rejects_unknown_names(kwargs, match):
     nodes, edges = args.pop("nodes"), args.pop("edges")
     with pytest.raises(ValueError, match=match):
         graphs.draw_graph(nodes, edges, **args)
+
+
+def test_a_long_label_is_shrunk_to_fit_inside_its_node():
+    """ "tanh" at the default size is wider than a small circle: it is made smaller until it
+    fits, while a one-character label keeps its size."""
+    fig, ax = plt.subplots(figsize=(4, 2), layout="constrained")
+    graphs.draw_graph({"a": (0, 0, "+"), "t": (12, 0, "tanh")}, [("a", "t")], ax=ax,
+                      radius=0.3)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    label = {t.get_text(): t for t in ax.texts if not isinstance(t, Annotation)}
+    diameter = abs(ax.transData.transform((0.6, 0))[0] - ax.transData.transform((0, 0))[0])
+    assert label["tanh"].get_window_extent(renderer).width <= diameter
+    assert label["tanh"].get_fontsize() < 11 and label["+"].get_fontsize() == 11

@@ -15,7 +15,9 @@ from pathlib import Path
 from autograde.course import LECTURES, ROOT, SOLUTIONS, CourseError
 
 
-# Drivers built on libpq, which reads the password from PGPASSWORD.
+# Drivers built on libpq, which reads the password from PGPASSWORD: a plain postgresql://
+# URL (SQLAlchemy 2 picks psycopg 3 for it, the instructor extra installs it) and the
+# named psycopg 3 and psycopg2 ones.
 LIBPQ_DRIVERS = {"postgresql", "postgresql+psycopg2", "postgresql+psycopg"}
 
 

@@ -32,7 +32,8 @@ def _free_port():
 
 @contextlib.contextmanager
 def postgres_server(database="course", password=None):
-    """Yield an SQLAlchemy URL of a fresh database on a server started for the caller.
+    """Yield a plain ``postgresql://`` URL (the README's form; SQLAlchemy's default driver,
+    psycopg 3) of a fresh database on a server started for the caller.
 
     With ``password``, connections over TCP must give it (scram-sha-256), as on a real
     server; the URL then carries it."""
@@ -60,20 +61,21 @@ def postgres_server(database="course", password=None):
             os.path.join(folder, "log"), "-o",
             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
         try:
-            import psycopg2
-            conn = psycopg2.connect(host="127.0.0.1", port=port, user="grader",
-                                    dbname="postgres")
-            conn.autocommit = True
-            conn.cursor().execute(f"CREATE DATABASE {database}")
-            login = "grader"
-            if password is not None:
-                conn.cursor().execute("ALTER USER grader PASSWORD %s", (password,))
-                with open(os.path.join(data, "pg_hba.conf"), "w") as f:
-                    f.write("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n")
-                run(f"{bindir}/pg_ctl", "-D", data, "-w", "reload")
-                login = f"grader:{password}"
-            conn.close()
-            yield f"postgresql+psycopg2://{login}@127.0.0.1:{port}/{database}"
+            import psycopg  # psycopg 3: what SQLAlchemy uses for a plain postgresql:// URL
+            with psycopg.connect(host="127.0.0.1", port=port, user="grader",
+                                 dbname="postgres", autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {database}")
+                login = "grader"
+                if password is not None:
+                    conn.execute(psycopg.sql.SQL("ALTER USER grader PASSWORD {}")
+                                 .format(psycopg.sql.Literal(password)))
+                    with open(os.path.join(data, "pg_hba.conf"), "w") as f:
+                        f.write("local all all trust\n"
+                                "host all all 127.0.0.1/32 scram-sha-256\n")
+                    run(f"{bindir}/pg_ctl", "-D", data, "-w", "reload")
+                    login = f"grader:{password}"
+            # The form the README and --help show (postgresql://user@host:port/db).
+            yield f"postgresql://{login}@127.0.0.1:{port}/{database}"
         finally:
             run(f"{bindir}/pg_ctl", "-D", data, "-w", "-m", "immediate", "stop")
     finally:

@@ -66,6 +66,10 @@ def test_no_password_no_change():
     for url in ("sqlite:////tmp/gradebook.db", "postgresql://grader@db.example/course",
                 "not a url"):
         assert password_to_environment(url) == (url, {})
+    # The plain URL (psycopg 3, libpq) and the named libpq drivers: moved to PGPASSWORD.
+    for driver in ("postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
+        assert password_to_environment(f"{driver}://grader:pw@db.example:5433/course") == \
+            (f"{driver}://grader@db.example:5433/course", {"PGPASSWORD": "pw"})
     # pg8000 does not read PGPASSWORD: its URL is left as given.
     url = "postgresql+pg8000://grader:pw@db.example/course"
     assert password_to_environment(url) == (url, {})

@@ -229,6 +229,17 @@ def test_cli_summary_and_exit_status(tmp_path):
     assert "missing: gone 01_neuron" in proc.stdout and "1 unchanged" in proc.stdout
 
 
+def test_the_instructor_extra_installs_the_driver_of_the_plain_postgresql_url():
+    """`--db postgresql://user@host/course` (the README's and --help's form) needs the driver
+    SQLAlchemy picks for a plain URL: the instructor extra must install it."""
+    import tomllib
+    from packaging.requirements import Requirement
+    driver = sa.engine.make_url("postgresql://user@host/course").get_dialect().driver
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        extra = tomllib.load(f)["project"]["optional-dependencies"]["instructor"]
+    assert driver in {Requirement(r).name for r in extra}, (driver, extra)
+
+
 def _recorded(engine):
     with engine.connect() as conn:
         try:

@@ -33,6 +33,7 @@ from autograde.course import (ROOT, SOLUTIONS, STATE, CourseError, code_cells,
 from autograde.given import GIVEN_FILE, given_module
 
 SANDBOX_SCRIPT = wire.__file__
+SANDBOX_PYTHON = sys.executable  # the interpreter sandboxes run in (python -I)
 # Exceptions and warnings from the sandbox are re-raised here as the same builtin type.
 BUILTIN_ERRORS = {name: cls for name, cls in vars(builtins).items()
                   if isinstance(cls, type) and issubclass(cls, Exception)}
@@ -108,7 +109,12 @@ class Sandbox:
         self.proc = None
 
     def start(self):
-        import mlkit
+        zygote = None
+        if USE_ZYGOTE:  # first: a zygote replaced (another Python) takes its folder with it
+            try:
+                zygote = _zygote()
+            except OSError:
+                zygote = None
         self.workdir = tempfile.mkdtemp(prefix="grade-", dir=workroot())
         for path, rel in self.files:
             target = os.path.join(self.workdir, rel)
@@ -120,7 +126,7 @@ class Sandbox:
                                                   sys.exec_prefix, sys.base_exec_prefix)}
         config = {
             "workdir": os.path.realpath(self.workdir),
-            "exempt": sorted(prefixes | {os.path.realpath(os.path.dirname(mlkit.__file__))}),
+            "exempt": sorted(prefixes | ({sandbox_mlkit()} if sandbox_mlkit() else set())),
             "readable": ["/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/proc/self",
                          "/dev/null", "/dev/urandom", "/etc/localtime"],
             "denied": self.denied,
@@ -131,19 +137,15 @@ class Sandbox:
             "cell_seconds": self.limits.cell_seconds,
             "call_seconds": self.limits.call_seconds,
         }
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
-        env.update(COURSE_SANDBOX=json.dumps(config), MPLBACKEND="Agg", MLKIT_PROGRESS="0",
-                   MLKIT_LIVE="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", HOME=self.workdir, TMPDIR=self.workdir,
-                   PYTHONHASHSEED="0")
-        env.pop("PYTHONPATH", None)
+        env = sandbox_environment(self.workdir)
+        env.update(COURSE_SANDBOX=json.dumps(config))
         try:
-            self.proc = _zygote().spawn(env, config, child_r, child_w) if USE_ZYGOTE else None
+            self.proc = zygote.spawn(env, config, child_r, child_w) if zygote else None
         except OSError:
             self.proc = None
         if self.proc is None:  # no zygote (or it died): a process of its own
             self.proc = subprocess.Popen(
-                isolated([sys.executable, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
+                isolated([SANDBOX_PYTHON, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
                          SANDBOX_SCRIPT),
                 pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -249,6 +251,42 @@ def bwrap():
 _BWRAP = None
 
 
+def sandbox_environment(home):
+    """The environment of a sandbox's interpreter (and of its zygote)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
+    env.update(MPLBACKEND="Agg", MLKIT_PROGRESS="0", MLKIT_LIVE="0",
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               HOME=home, TMPDIR=home, PYTHONHASHSEED="0")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+_MLKIT = {}
+
+
+def sandbox_mlkit():
+    """The folder of the mlkit package that the sandbox's interpreter imports (found by
+    asking that interpreter, as it runs there: ``python -I``, the sandbox's environment),
+    or None when it imports none. Not the grader's own ``mlkit.__file__``: with an editable
+    install of another checkout (a new semester's copy, a colleague's clone) the two
+    differ, and the sandbox must be given the one it imports."""
+    key = (os.getpid(), SANDBOX_PYTHON)
+    if key not in _MLKIT:
+        code = ("import importlib.util as u\n"
+                "s = u.find_spec('mlkit')\n"
+                "print((list(s.submodule_search_locations or []) or [''])[0] if s else '')")
+        home = workroot()
+        try:
+            out = subprocess.run([SANDBOX_PYTHON, "-I", "-c", code], capture_output=True,
+                                 text=True, timeout=60, cwd=home,
+                                 env=sandbox_environment(home), stdin=subprocess.DEVNULL)
+            found = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else ""
+        except (OSError, subprocess.TimeoutExpired, IndexError):
+            found = ""
+        _MLKIT[key] = os.path.realpath(found) if found else None
+    return _MLKIT[key]
+
+
 def isolated(cmd, script):
     """cmd run under bubblewrap when available: no network (a network namespace with
     only loopback), its own PID and IPC namespaces, and a filesystem view of just the
@@ -257,19 +295,23 @@ def isolated(cmd, script):
     tool = bwrap()
     if tool is None:
         return cmd
-    import mlkit
     real = os.path.realpath
+    interpreter = real(cmd[0])
     readonly = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache",
                 "/etc/localtime", "/etc/alternatives", "/etc/fonts",
                 *{real(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
                                     sys.base_exec_prefix)},
-                real(sys.executable), real(os.path.dirname(mlkit.__file__)), real(script)]
+                real(sys.executable), interpreter, real(script),
+                *([sandbox_mlkit()] if sandbox_mlkit() else [])]
     args = [tool, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
             "--tmpfs", "/tmp"]
     for path in dict.fromkeys(readonly):
         if os.path.lexists(path):
             args += ["--ro-bind", path, path]
+    for path in (sys.prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(cmd[0]))):
+        if os.path.isdir(path) and real(path) != os.path.abspath(path):  # a linked venv
+            args += ["--ro-bind", real(path), os.path.abspath(path)]
     root = workroot()
     args += ["--bind", root, root, "--chdir", root, "--"]
     return args + cmd
@@ -312,18 +354,15 @@ class _Zygote:
         import socket
         import threading
         ours, theirs = socket.socketpair()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSE_", "JPY_"))}
         self.home = workroot()  # the zygote deletes it (and what is left in it) at exit
-        env.update(MPLBACKEND="Agg", MLKIT_PROGRESS="0", MLKIT_LIVE="0",
-                   OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   HOME=self.home, TMPDIR=self.home, PYTHONHASHSEED="0")
-        env.pop("PYTHONPATH", None)
+        env = sandbox_environment(self.home)
         self.proc = subprocess.Popen(
-            isolated([sys.executable, "-I", script, "--zygote", str(theirs.fileno())], script),
+            isolated([SANDBOX_PYTHON, "-I", script, "--zygote", str(theirs.fileno())], script),
             pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
         self.sock, self.lock, self.buffer = ours, threading.Lock(), b""
+        self.python = (SANDBOX_PYTHON, sandbox_mlkit())
         import atexit
         atexit.register(self.close)
 
@@ -359,6 +398,9 @@ def _zygote():
     gets its own)."""
     key = os.getpid(), SANDBOX_SCRIPT
     zygote = _ZYGOTES.get(key)
+    if zygote is not None and zygote.python != (SANDBOX_PYTHON, sandbox_mlkit()):
+        zygote.close()  # another interpreter asked for (tests)
+        zygote = None
     if zygote is None or not zygote.alive():
         zygote = _ZYGOTES[key] = _Zygote(SANDBOX_SCRIPT)
     return zygote

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -270,6 +271,48 @@ def _lost(job, why):
             "manual": {}, "notebook": None, "timestamp": None, "seconds": 0.0}
 
 
+# --- preflight: the instructor's solution first ---------------------------------------------
+
+PREFLIGHT_STUDENT = "(instructor's solution)"
+
+
+class PreflightFailed(CourseError):
+    """The instructor's own solution does not get full marks in this grading environment."""
+
+
+def preflight(wanted, versions, run, *, salt, limits, denied):
+    """Grade each assignment's instructor solution (solutions/<id>/, with the files beside
+    it, e.g. 07's trained model) as a submission, in the same sandbox, limits and workers
+    as the students' (``run(jobs, on_result)``). A fault of the grading environment (mlkit
+    or a library not importable in the sandbox, a folder not bound, a wrong Python) makes
+    it lose marks: raise PreflightFailed saying what failed, before any student is graded
+    or recorded, instead of blaming every student for it. Returns the seconds it took."""
+    from autograde.course import SOLUTIONS
+    started, results = time.monotonic(), []
+    jobs = [pack(PREFLIGHT_STUDENT, a, SOLUTIONS / a, salt=salt, limits=limits,
+                 version=versions[a], denied=denied) for a in wanted]
+    run(iter(jobs), results.append)
+    failed = []
+    for result in sorted(results, key=lambda r: wanted.index(r["assignment"])):
+        lost = [r for r in result["rows"] if r["score"] < r["max_score"]]
+        if lost or result["status"] != "graded":
+            got = sum(r["score"] for r in result["rows"])
+            full = sum(r["max_score"] for r in result["rows"])
+            lines = [f"{result['assignment']}: {got:g} / {full:g} ({result['status']}: "
+                     f"{result['reason']})"]
+            lines += [f"    {r['cell']}: {r['status']}: {r['message']}" for r in lost[:8]]
+            if len(lost) > 8:
+                lines.append(f"    ... and {len(lost) - 8} more cells")
+            failed.append("\n".join(lines))
+    if failed:
+        raise PreflightFailed(
+            "the instructor's solution does not get full marks in this grading environment, "
+            "so no student was graded or recorded (check that mlkit and the course's "
+            "libraries import in the sandbox's Python, and the limits):\n  "
+            + "\n  ".join(failed))
+    return time.monotonic() - started
+
+
 # --- the command -------------------------------------------------------------------------
 
 @dataclass
@@ -280,6 +323,7 @@ class Run:
     graded: int = 0                                 # graded in this run
     unchanged: int = 0                              # skipped: already recorded
     seconds: float = 0.0
+    preflight_seconds: float = 0.0                  # grading the instructor's solutions
 
     @property
     def counts(self):
@@ -294,7 +338,9 @@ class Run:
         parts = [f"{counts.get(s, 0)} {s}" for s in STATUSES[::-1]]
         return (f"{len(self.statuses)} submissions: " + ", ".join(parts)
                 + f" ({self.graded} graded in this run, {self.unchanged} unchanged since "
-                  f"the last; {self.seconds:.1f} s)")
+                  f"the last; {self.seconds:.1f} s"
+                  + (f", of which {self.preflight_seconds:.1f} s grading the instructor's "
+                     "solutions first" if self.preflight_seconds else "") + ")")
 
 
 def students_of(submitted):
@@ -310,10 +356,13 @@ def students_of(submitted):
 
 
 def grade_run(submitted, out=None, *, assignment_ids=None, jobs=None, salt="", limits=None,
-              db=None, course_dir=None, force=False, scheduler=None, progress=None):
+              db=None, course_dir=None, force=False, scheduler=None, progress=None,
+              check_solutions=True):
     """Grade every student's submissions into the gradebook; returns a ``Run``.
 
     progress: None for a tqdm bar on stderr, or a callable given one line per submission.
+    check_solutions: when there is anything to grade, grade the instructor's solutions
+    first (``preflight``) and stop, recording nothing, unless they get full marks.
     """
     from autograde.gradebook import (assignment_version, default_url, fingerprints,
                                      open_gradebook, record, register_assignment)
@@ -330,11 +379,9 @@ def grade_run(submitted, out=None, *, assignment_ids=None, jobs=None, salt="", l
     run = Run()
     try:
         versions = {a: assignment_version(a) for a in wanted}
-        for a in wanted:
-            register_assignment(gb, a, versions[a])
         done = {} if force else fingerprints(gb)
         pairs = [(s, a) for s in students for a in wanted]
-        bar = _bar(len(pairs)) if progress is None else None
+        bar = None
 
         def on_result(result):
             key = (result["student_id"], result["assignment"])
@@ -361,17 +408,30 @@ def grade_run(submitted, out=None, *, assignment_ids=None, jobs=None, salt="", l
                     continue
                 yield job
 
+        if scheduler is not None:
+            def runner(work, on_result):
+                _run_dask(work, scheduler, on_result)
+        elif max(1, jobs or os.cpu_count() or 1) == 1:
+            runner = _run_serial
+        else:
+            def runner(work, on_result):
+                _run_processes(work, max(1, jobs or os.cpu_count() or 1), on_result)
         work = todo()
         first = next(work, None)  # nothing new: no pool, no cluster connection
+        if first is not None and check_solutions:  # nothing recorded before it passes
+            run.preflight_seconds = preflight(wanted, versions, runner, salt=salt,
+                                              limits=limits, denied=denied)
+            line = (f"preflight: the instructor's solutions of {', '.join(wanted)} get full "
+                    f"marks here ({run.preflight_seconds:.1f} s)")
+            progress(line) if progress is not None else print(line, file=sys.stderr)
+        for a in wanted:
+            register_assignment(gb, a, versions[a])
+        bar = _bar(len(pairs)) if progress is None else None
+        if bar is not None:
+            bar.update(run.unchanged)
         work = itertools.chain([first], work)
-        if first is not None and scheduler is not None:
-            _run_dask(work, scheduler, on_result)
-        elif first is not None:
-            workers = max(1, jobs or os.cpu_count() or 1)
-            if workers == 1:
-                _run_serial(work, on_result)
-            else:
-                _run_processes(work, workers, on_result)
+        if first is not None:
+            runner(work, on_result)
         if bar is not None:
             bar.close()
         from autograde.gradebook import records

@@ -47,6 +47,11 @@ class SandboxCrashed(BaseException):
     """The sandboxed process died (os._exit, a segfault, out of memory)."""
 
 
+class SandboxOverCap(SandboxCrashed):
+    """The student's code wrote more than ``Limits.disk_bytes`` in total: its sandbox was
+    ended (only the cell or call that did it fails; the process did not crash)."""
+
+
 @dataclass
 class Limits:
     exec_seconds: float = 300.0   # all of a notebook's code cells (hard limit, kills)
@@ -54,6 +59,10 @@ class Limits:
     call_seconds: float = 20.0    # one call of a student function (interrupted)
     memory_bytes: int = 4 * 2**30
     file_bytes: int = 256 * 2**20  # largest file the student's code may write
+    # All files in a sandbox's folder together (those copied in included): 2 files at the
+    # per-file cap; 07's model is under 1 MiB, a submission's own files at most 64 MiB.
+    # With --jobs N, at most N x this on the grading host's disk at once.
+    disk_bytes: int = 512 * 2**20
     files_bytes: int = 64 * 2**20  # the submission folder's own files copied for its code
     files_count: int = 200
 
@@ -100,19 +109,23 @@ def submission_files(folder, limits):
 class Sandbox:
     """A running sandboxed process holding one student's notebook namespace."""
 
-    def __init__(self, limits=None, denied=(), files=()):
+    def __init__(self, limits=None, denied=(), files=(), private=True):
         self.limits = limits or Limits()
+        # Under bubblewrap: the student's folder on a filesystem of its own, of the capped
+        # size (private=False: the host folder, which the grader can read afterwards).
+        self.private = private
         # Copied into the working directory: paths, or (path, relative path) pairs.
         self.files = [f if isinstance(f, tuple) else (f, os.path.basename(f)) for f in files]
         self.denied = [os.path.realpath(p) for p in (ROOT, STATE, *denied)]
         self.tampered = []
         self.proc = None
+        self._unchecked = 0.0  # seconds the sandbox ran since its folder's size was checked
 
     def start(self):
         zygote = None
-        if USE_ZYGOTE:  # first: a zygote replaced (another Python) takes its folder with it
+        if USE_ZYGOTE:  # first: a zygote replaced (another cap) takes its folder with it
             try:
-                zygote = _zygote()
+                zygote = _zygote(self.limits.disk_bytes)
             except OSError:
                 zygote = None
         self.workdir = tempfile.mkdtemp(prefix="grade-", dir=workroot())
@@ -124,8 +137,12 @@ class Sandbox:
         self._r, child_w = os.pipe()
         prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix,
                                                   sys.exec_prefix, sys.base_exec_prefix)}
+        workdir = stage = os.path.realpath(self.workdir)
+        if self.private and capped_folders():  # copied in there by the sandbox itself
+            workdir = os.path.join(private_root(), os.path.basename(stage))
         config = {
-            "workdir": os.path.realpath(self.workdir),
+            "workdir": workdir,
+            "stage": stage if workdir != stage else None,
             "exempt": sorted(prefixes | ({sandbox_mlkit()} if sandbox_mlkit() else set())),
             "readable": ["/usr/lib", "/usr/share", "/usr/local/lib", "/lib", "/proc/self",
                          "/dev/null", "/dev/urandom", "/etc/localtime"],
@@ -134,10 +151,11 @@ class Sandbox:
                                 "_posixsubprocess"],
             "memory_bytes": self.limits.memory_bytes,
             "file_bytes": self.limits.file_bytes,
+            "disk_bytes": self.limits.disk_bytes,
             "cell_seconds": self.limits.cell_seconds,
             "call_seconds": self.limits.call_seconds,
         }
-        env = sandbox_environment(self.workdir)
+        env = sandbox_environment(workdir)
         env.update(COURSE_SANDBOX=json.dumps(config))
         try:
             self.proc = zygote.spawn(env, config, child_r, child_w) if zygote else None
@@ -146,7 +164,7 @@ class Sandbox:
         if self.proc is None:  # no zygote (or it died): a process of its own
             self.proc = subprocess.Popen(
                 isolated([SANDBOX_PYTHON, "-I", SANDBOX_SCRIPT, str(child_r), str(child_w)],
-                         SANDBOX_SCRIPT),
+                         SANDBOX_SCRIPT, self.limits.disk_bytes),
                 pass_fds=(child_r, child_w), cwd=self.workdir, env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(child_r)
@@ -164,10 +182,45 @@ class Sandbox:
             self.proc = None
         shutil.rmtree(getattr(self, "workdir", ""), ignore_errors=True)
 
+    # --- what the sandbox writes: capped in total --------------------------------------------
+    CHECK_EVERY = 0.05  # seconds of the sandbox's run time between checks of its folder
+
+    def written(self):
+        """Bytes the sandbox's folder takes on disk (links not followed)."""
+        total, folders = 0, [self.workdir]
+        while folders:
+            try:
+                entries = list(os.scandir(folders.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+                except OSError:
+                    pass
+        return total
+
+    def _check_written(self):
+        """End the sandbox when its files take more than the cap (checked at least every
+        CHECK_EVERY seconds it runs, so what it can write past the cap is bounded by what a
+        disk takes in that time, each file also by the per-file cap)."""
+        self._unchecked = 0.0
+        if self.proc is not None and self.written() > self.limits.disk_bytes:
+            self.close()
+            cap = self.limits.disk_bytes / 2**20
+            raise SandboxOverCap(
+                f"your code wrote more than {cap:.0f} MiB of files in total, the cap for "
+                f"one notebook's files (those submitted with it included): write fewer or "
+                "smaller files, or delete the ones you no longer need")
+
     # --- protocol ----------------------------------------------------------------------
     def request(self, message, seconds):
         if self.proc is None:
             raise SandboxCrashed("the sandbox is not running")
+        started = time.monotonic()
         try:
             data = json.dumps(message).encode()
             self._write(struct.pack(">Q", len(data)) + data, seconds)
@@ -181,6 +234,12 @@ class Sandbox:
             self.close()
             raise SandboxCrashed(f"the process running your code stopped ({exc})") from None
         self.tampered = sorted(set(self.tampered) | set(answer.get("tampered", [])))
+        took = time.monotonic() - started
+        self._unchecked += took
+        # Writing megabytes takes more than a millisecond: such a request is checked at
+        # once (the cap is blamed on it), quicker ones together every CHECK_EVERY.
+        if took > 0.001 or self._unchecked >= self.CHECK_EVERY:
+            self._check_written()
         return answer
 
     def _write(self, data, seconds):
@@ -201,9 +260,12 @@ class Sandbox:
         deadline, chunks, got = time.monotonic() + seconds, [], 0
         while got < size:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._r], [], [], left)[0]:
+            if left <= 0:
                 self.close()
                 raise SandboxTimeout(f"no answer within {seconds:.0f} s")
+            if not select.select([self._r], [], [], min(left, self.CHECK_EVERY))[0]:
+                self._check_written()  # while it runs, too
+                continue
             chunk = os.read(self._r, min(size - got, 1 << 20))
             if not chunk:  # the child exited (or its code closed the pipe: kill it)
                 code = None
@@ -233,22 +295,42 @@ def workroot():
 
 def bwrap():
     """The bwrap binary if it can make namespaces here (COURSE_SANDBOX_BWRAP=0: never)."""
-    global _BWRAP
+    global _BWRAP, _BWRAP_SIZE
     if _BWRAP is None:
         found = shutil.which("bwrap") if os.environ.get("COURSE_SANDBOX_BWRAP") != "0" else None
         if found:
-            try:
-                ok = subprocess.run([found, "--unshare-net", "--unshare-pid", "--ro-bind", "/",
-                                     "/", "--proc", "/proc", "true"], capture_output=True,
-                                    timeout=20).returncode == 0
-            except (OSError, subprocess.TimeoutExpired):
-                ok = False
+            ok = _runs([found, "--unshare-net", "--unshare-pid", "--ro-bind", "/", "/",
+                        "--proc", "/proc", "true"])
             found = found if ok else ""
+            # A size-limited tmpfs (bwrap >= 0.6): the cap on all a sandbox writes.
+            _BWRAP_SIZE = bool(found) and _runs([found, "--ro-bind", "/", "/", "--size",
+                                                  str(2**20), "--tmpfs", "/tmp", "true"])
         _BWRAP = found or ""
     return _BWRAP or None
 
 
+def _runs(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 _BWRAP = None
+_BWRAP_SIZE = False
+PRIVATE = ".private"  # in a workroot: where, under bubblewrap, the size-limited tmpfs is
+
+
+def capped_folders():
+    """True where the sandboxes' folders are filesystems of their own of the capped size
+    (bubblewrap with --size): the kernel then enforces Limits.disk_bytes exactly."""
+    return bwrap() is not None and _BWRAP_SIZE
+
+
+def private_root():
+    path = os.path.join(workroot(), PRIVATE)
+    os.makedirs(path, exist_ok=True)  # bwrap's mount point, on the host
+    return path
 
 
 def sandbox_environment(home):
@@ -287,7 +369,7 @@ def sandbox_mlkit():
     return _MLKIT[key]
 
 
-def isolated(cmd, script):
+def isolated(cmd, script, disk_bytes=None):
     """cmd run under bubblewrap when available: no network (a network namespace with
     only loopback), its own PID and IPC namespaces, and a filesystem view of just the
     system's libraries, the Python installation, mlkit, the sandbox script and this
@@ -313,7 +395,10 @@ def isolated(cmd, script):
         if os.path.isdir(path) and real(path) != os.path.abspath(path):  # a linked venv
             args += ["--ro-bind", real(path), os.path.abspath(path)]
     root = workroot()
-    args += ["--bind", root, root, "--chdir", root, "--"]
+    args += ["--bind", root, root]
+    if disk_bytes and capped_folders():  # the students' folders: at most disk_bytes in all
+        args += ["--size", str(int(disk_bytes)), "--tmpfs", private_root()]
+    args += ["--chdir", root, "--"]
     return args + cmd
 
 
@@ -350,19 +435,20 @@ class _Forked:
 
 
 class _Zygote:
-    def __init__(self, script):
+    def __init__(self, script, disk_bytes=None):
         import socket
         import threading
         ours, theirs = socket.socketpair()
         self.home = workroot()  # the zygote deletes it (and what is left in it) at exit
         env = sandbox_environment(self.home)
         self.proc = subprocess.Popen(
-            isolated([SANDBOX_PYTHON, "-I", script, "--zygote", str(theirs.fileno())], script),
+            isolated([SANDBOX_PYTHON, "-I", script, "--zygote", str(theirs.fileno())], script,
+                     disk_bytes),
             pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
         self.sock, self.lock, self.buffer = ours, threading.Lock(), b""
-        self.python = (SANDBOX_PYTHON, sandbox_mlkit())
+        self.python = (SANDBOX_PYTHON, sandbox_mlkit(), disk_bytes)
         import atexit
         atexit.register(self.close)
 
@@ -393,16 +479,16 @@ class _Zygote:
                                       (child_r, child_w))["pid"])
 
 
-def _zygote():
+def _zygote(disk_bytes=None):
     """This process's zygote (one per process and sandbox script: a fork of the grader
     gets its own)."""
     key = os.getpid(), SANDBOX_SCRIPT
     zygote = _ZYGOTES.get(key)
-    if zygote is not None and zygote.python != (SANDBOX_PYTHON, sandbox_mlkit()):
-        zygote.close()  # another interpreter asked for (tests)
+    if zygote is not None and zygote.python != (SANDBOX_PYTHON, sandbox_mlkit(), disk_bytes):
+        zygote.close()  # another interpreter or cap asked for
         zygote = None
     if zygote is None or not zygote.alive():
-        zygote = _ZYGOTES[key] = _Zygote(SANDBOX_SCRIPT)
+        zygote = _ZYGOTES[key] = _Zygote(SANDBOX_SCRIPT, disk_bytes)
     return zygote
 
 
@@ -687,6 +773,8 @@ def grade_notebook(assignment, submitted_path, *, seed="", limits=None, denied=(
             except SandboxTimeout as exc:
                 status, message = "timeout", f"your code did not finish: {exc}"
                 report["timeouts"] += 1
+            except SandboxOverCap as exc:
+                status, message = "error", str(exc)
             except SandboxCrashed as exc:
                 status, message = "error", f"your code crashed the process that runs it: {exc}"
                 report["crashes"] += 1
@@ -762,7 +850,8 @@ class _Session:
         given = SOLUTIONS / self.assignment / GIVEN_FILE
         # The student's files first: the instructor's given code always wins.
         self.sandbox = Sandbox(self.limits, self.denied,
-                               self.files + ([given] if given.exists() else [])).start()
+                               self.files + ([given] if given.exists() else []),
+                               private=not self.save_files_to).start()
         errors, callables = [], []
         deadline = time.monotonic() + self.limits.exec_seconds
         for cell_id, source in self.cells:
@@ -779,7 +868,7 @@ class _Session:
             except (SandboxCrashed, SandboxTimeout) as exc:
                 if isinstance(exc, SandboxTimeout):
                     self.timeouts += 1
-                else:
+                elif not isinstance(exc, SandboxOverCap):
                     self.crashes += 1
                 self._skip(cell_id, f"{_cell_label(cell_id, source)} was skipped: {exc}")
                 return  # restart without it (the caller loops)

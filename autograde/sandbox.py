@@ -17,6 +17,7 @@ This file is also imported by the parent for the wire format (``encode``/``decod
 """
 
 import base64
+import errno
 import io
 import json
 import linecache
@@ -379,7 +380,16 @@ def _error(exc):
     while tb is not None:
         origin, tb = tb.tb_frame.f_code.co_name, tb.tb_next
     last = frames[-1] if frames else None  # the student's innermost line
-    return {"type": type(exc).__name__, "message": str(exc)[:800],
+    message = str(exc)[:800]
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT) \
+            and _CAPS.get("disk"):
+        message += (f" (your code wrote {_CAPS['disk'] / 2**20:.0f} MiB of files in total, the "
+                    "cap for one notebook's files: write fewer or smaller files, or delete "
+                    "the ones you no longer need)")
+    elif isinstance(exc, OSError) and exc.errno == errno.EFBIG and _CAPS.get("file"):
+        message += (f" (a file your code writes may be at most "
+                    f"{_CAPS['file'] / 2**20:.0f} MiB)")
+    return {"type": type(exc).__name__, "message": message,
             "origin": origin if origin != "<module>" else None,
             "where": [f"{f.filename[1:-1]}, line {f.lineno}, in {f.name}" for f in frames][-3:],
             "raised_at": last and {"function": last.name, "line": last.lineno,
@@ -448,12 +458,28 @@ def _limit_memory(config):
         resource.setrlimit(resource.RLIMIT_FSIZE, (config["file_bytes"], config["file_bytes"]))
 
 
+def _enter_workdir(config):
+    """Make the working folder the current one. Under bubblewrap it is on a size-limited
+    filesystem only this namespace sees: the files the grader staged for it (the
+    submission's own, the given code) are copied in first, and count towards the cap."""
+    if config.get("stage"):
+        import shutil
+        shutil.copytree(config["stage"], config["workdir"], symlinks=True)
+    os.chdir(config["workdir"])
+    # (ENOSPC means the cap only there: elsewhere it is the host's disk that is full)
+    _CAPS.update(disk=config.get("disk_bytes") if config.get("stage") else None,
+                 file=config.get("file_bytes"))
+
+
+_CAPS = {}
+
+
 def main():
     if sys.argv[1] == "--zygote":
         return _zygote(int(sys.argv[2]))
     read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
     config = json.loads(os.environ["COURSE_SANDBOX"])
-    os.chdir(config["workdir"])
+    _enter_workdir(config)
     sys.dont_write_bytecode = True
     _limit_memory(config)
     _prepare()
@@ -537,7 +563,15 @@ def _zygote(control_fd):
     _become_subreaper()
     _prepare()
     control = socket.socket(fileno=control_fd)
-    live, exited = set(), {}
+    live, exited, private = set(), {}, {}
+
+    def forget(pid):
+        """A sandbox ended: its folder on the size-limited filesystem goes (the next
+        student's sandbox gets the whole cap)."""
+        folder = private.pop(pid, None)
+        if folder:
+            import shutil
+            shutil.rmtree(folder, ignore_errors=True)
 
     def reap():
         for pid in list(live):
@@ -545,6 +579,7 @@ def _zygote(control_fd):
             if done:
                 live.discard(pid)
                 exited[pid] = os.waitstatus_to_exitcode(status)
+                forget(pid)
 
     while True:
         try:
@@ -563,6 +598,7 @@ def _zygote(control_fd):
         reply = {}
         if request["op"] == "spawn":
             _sweep(live)  # nothing a previous student's code left running sees this one's
+            reap()
             pid = os.fork()
             if pid == 0:  # the sandbox
                 try:
@@ -570,7 +606,7 @@ def _zygote(control_fd):
                     os.environ.clear()
                     os.environ.update(request["env"])
                     config = request["config"]
-                    os.chdir(config["workdir"])
+                    _enter_workdir(config)
                     _limit_memory(config)
                     _serve(fds[0], fds[1], config)
                 finally:
@@ -578,12 +614,15 @@ def _zygote(control_fd):
             for fd in fds:
                 os.close(fd)
             live.add(pid)
+            if request["config"].get("stage"):
+                private[pid] = request["config"]["workdir"]
             reply = {"pid": pid}
         elif request["op"] == "kill":
             if request["pid"] in live:
                 os.kill(request["pid"], signal.SIGKILL)
                 os.waitpid(request["pid"], 0)
                 live.discard(request["pid"])
+                forget(request["pid"])
             _sweep(live)
         reap()
         if request["op"] == "code":

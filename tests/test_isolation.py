@@ -1,5 +1,6 @@
-"""What a grading sandbox can reach: caps on time, memory and file size everywhere; where
-bubblewrap can make Linux namespaces, no network and no instructor folders at all."""
+"""What a grading sandbox can reach: caps on time, memory, file size and the total written
+everywhere; where bubblewrap can make Linux namespaces, no network and no instructor
+folders at all."""
 
 import os
 
@@ -47,8 +48,9 @@ def test_under_bubblewrap_the_sandbox_sees_no_course_and_no_network():
                 allowed = {b[len(home) + 1:].split("/")[0] for b in bound
                            if b.startswith(home + "/")}
                 assert set(os.listdir(view + home)) <= allowed, home
-        import mlkit
-        assert os.path.isdir(view + os.path.dirname(mlkit.__file__))
+        # The mlkit the sandbox's interpreter imports (the grader's own, unless an editable
+        # install of another checkout points elsewhere).
+        assert os.path.isdir(view + engine.sandbox_mlkit())
         interfaces = [line.split(":")[0].strip()
                       for line in open(f"/proc/{pid}/net/dev").read().splitlines()[2:]]
         assert interfaces == ["lo"]
@@ -71,6 +73,78 @@ def test_a_file_larger_than_the_cap_cannot_be_written():
         assert write(4 * 2**20) != "written"
     finally:
         box.close()
+
+
+def test_writing_past_the_total_cap_ends_only_the_call_that_did_it():
+    """Many files, each under the per-file cap, past the total cap: that call fails, with a
+    message a student can act on. Under bubblewrap the folder is a filesystem of the
+    capped size (the write itself fails); elsewhere the grader, which checks the folder
+    while the sandbox runs, ends the sandbox (its folder goes with it)."""
+    from autograde.engine import SandboxOverCap
+    limits = Limits(file_bytes=2 * 2**20, disk_bytes=8 * 2**20)
+    box, answer = _sandbox("def write(name, mib):\n"
+                           "    with open(name, 'wb') as f:\n"
+                           "        f.write(b'x' * (mib * 2**20))\n"
+                           "    return 'written'\n\n"
+                           "def flood(n):\n"
+                           "    for i in range(n):\n"
+                           "        write(f'part{i}.bin', 1)\n"
+                           "    return 'flooded'\n", limits)
+    try:
+        assert Remote(box, {"name": "write"}, "write")("a.bin", 1) == "written"
+        assert Remote(box, {"name": "flood"}, "flood")(4) == "flooded"  # 5 MiB in all
+        workdir = box.workdir
+        if engine.capped_folders():
+            with pytest.raises(OSError, match="wrote 8 MiB of files in total, the cap"):
+                Remote(box, {"name": "flood"}, "flood")(64)
+        else:
+            with pytest.raises(SandboxOverCap, match="more than 8 MiB of files in total"):
+                Remote(box, {"name": "flood"}, "flood")(64)
+            assert box.proc is None and not os.path.exists(workdir)
+    finally:
+        box.close()
+
+
+@pytest.mark.skipif(not engine.capped_folders(), reason="no bubblewrap with --size here")
+def test_under_bubblewrap_each_sandbox_gets_the_whole_cap_again():
+    """The size-limited filesystem is the zygote's: a sandbox's folder is deleted when it
+    ends, so the next student's starts empty."""
+    limits = Limits(file_bytes=4 * 2**20, disk_bytes=8 * 2**20)
+    code = ("def fill():\n"
+            "    for i in range(3):\n"
+            "        with open(f'f{i}.bin', 'wb') as f:\n"
+            "            f.write(b'x' * 2**21)\n"
+            "    return 'filled'\n")
+    for _ in range(3):  # 6 MiB each: two at once would not fit
+        box, _ = _sandbox(code, limits)
+        try:
+            assert Remote(box, {"name": "fill"}, "fill")() == "filled"
+        finally:
+            box.close()
+
+
+def test_over_the_total_cap_only_the_exercise_that_wrote_loses_its_points(tmp_path):
+    from autograde.engine import grade_notebook
+    from autograde.course import graded_cells, read_notebook, source_path
+    from submissions import make_submission
+    path = make_submission(tmp_path, "writer", "01_neuron", replace={"xor_net": """
+def xor_net(X):
+    for i in range(40):
+        with open(f"copy{i}.bin", "wb") as f:
+            f.write(b"x" * 2**20)
+    return np.maximum(X @ np.ones((2, 2)) + np.array([0.0, -1.0]), 0) @ np.array([1.0, -2.0])
+"""})
+    report = {}
+    results = grade_notebook("01_neuron", path, seed="w", report=report,
+                             limits=Limits(exec_seconds=120, cell_seconds=8, call_seconds=3,
+                                           file_bytes=2 * 2**20, disk_bytes=16 * 2**20))
+    lost = {r.cell: r for r in results if r.score < r.max_score}
+    assert lost and all(c.startswith("test_xor_net") for c in lost), lost
+    assert all("16 MiB of files in total, the cap for one notebook" in r.message
+               for r in lost.values()), lost
+    assert report["crashes"] == 0
+    full = sum(c.points for c in graded_cells(read_notebook(source_path("01_neuron"))))
+    assert sum(r.score for r in results) == full - sum(r.max_score for r in lost.values())
 
 
 def test_memory_beyond_the_cap_fails_inside_the_students_code():

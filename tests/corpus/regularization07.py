@@ -354,6 +354,20 @@ CORRECT = {
                 keep, p_drop = cache
                 return np.where(keep, dout / (1 - p_drop), 0.0)
         """),
+        ("float32 uniforms for the mask, scale applied by division (alternative-correct)", """
+            def dropout_forward(X, p_drop, train=True, rng=None):
+                X = np.asarray(X, dtype=float)
+                if not train:
+                    return X.copy(), None
+                keep = rng.random(X.shape, dtype=np.float32) < np.float32(1 - p_drop)
+                return np.where(keep, X / (1 - p_drop), 0.0), (keep, 1 - p_drop)
+
+            def dropout_backward(dout, cache):
+                if cache is None:
+                    return np.array(dout, dtype=float)
+                keep, q = cache
+                return np.where(keep, np.asarray(dout, dtype=float) / q, 0.0)
+        """),
         ("rng.binomial mask", """
             def dropout_forward(X, p_drop, train=True, rng=None):
                 X = np.asarray(X, dtype=float)
@@ -446,6 +460,37 @@ CORRECT = {
                         loss = loss + reg * np.sum(params[k] ** 2)
                         grads[k] = grads[k] + 2 * reg * params[k]
                 return loss, grads
+        """),
+        ("float32 uniforms for the masks, kept units divided by 1 - p (alternative-correct)", """
+            def mlp_loss_dropout(params, X, y, p_drop, train, rng, activation="relu", reg=0.0):
+                fwd, bwd = {"relu": (relu_forward, relu_backward), "sigmoid": (sigmoid_forward, sigmoid_backward),
+                            "tanh": (tanh_forward, tanh_backward)}[activation]
+                L = len([k for k in params if k.startswith("W")])
+                H, stack = X, []
+                for l in range(1, L + 1):
+                    Z, lc = linear_forward(H, params[f"W{l}"], params[f"b{l}"])
+                    if l == L:
+                        H = Z
+                        stack.append((lc, None, None))
+                        continue
+                    A, ac = fwd(Z)
+                    keep = None
+                    if train and p_drop > 0:
+                        keep = rng.random(A.shape, dtype=np.float32) >= np.float32(p_drop)
+                        A = np.where(keep, A / (1.0 - p_drop), 0.0)
+                    H = A
+                    stack.append((lc, ac, keep))
+                loss, d = softmax_cross_entropy(H, y)
+                grads = {}
+                for l in range(L, 0, -1):
+                    lc, ac, keep = stack[l - 1]
+                    if ac is not None:
+                        if keep is not None:
+                            d = np.where(keep, d / (1.0 - p_drop), 0.0)
+                        d = bwd(d, ac)
+                    d, grads[f"W{l}"], grads[f"b{l}"] = linear_backward(d, lc)
+                penalty, pg = l2_penalty(params, reg)
+                return loss + penalty, {k: grads[k] + pg[k] for k in params}
         """),
         ("rng.binomial masks, caches in dicts", """
             def mlp_loss_dropout(params, X, y, p_drop, train, rng, activation="relu", reg=0.0):
@@ -609,5 +654,11 @@ PREDICT_CORRECT = _entries(
         params = load_model()
         out = [mlp_forward(params, X[i:i + 128])[0].argmax(axis=1) for i in range(0, len(X), 128)]
         return np.concatenate(out).astype(np.int64) if out else np.zeros(0, dtype=np.int64)
+    """),
+    ("the forward pass in float32 (alternative-correct)", """
+    def predict(X):
+        params = {k: v.astype(np.float32) for k, v in load_model().items()}
+        H = np.maximum(np.asarray(X, dtype=np.float32) @ params["W1"] + params["b1"], 0)
+        return np.argmax(H @ params["W2"] + params["b2"], axis=1)
     """),
 )

@@ -749,10 +749,27 @@ def plot_loss_surface_path(f, paths: Mapping | None, xlim, ylim, ax=None, levels
     return ax
 
 
+_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+
+
+def _path_colors(names) -> list[str]:
+    """One colour per path: an optimizer's course colour (concept_color) for a name that
+    contains an optimizer's name ("Adam (lr 0.1)" is drawn in Adam's colour in every
+    figure); other paths ("Newton") get palette colours no optimizer uses, then the rest."""
+    colors = []
+    for name in names:
+        words = re.findall(r"[a-z]+", str(name).lower())
+        colors.append(next((concept_color(w) for w in words if w in _OPTIMIZERS), None))
+    taken = {concept_color(w) for w in _OPTIMIZERS}
+    spare = [c for c in COLORS if c not in taken] + [c for c in COLORS if c in taken]
+    free = iter([c for c in spare if c not in colors] or spare)
+    return [c if c is not None else next(free, COLORS[0]) for c in colors]
+
+
 def _draw_paths(ax, paths, minimum):
-    for i, (name, path) in enumerate((paths or {}).items()):
+    paths = paths or {}
+    for (name, path), color in zip(paths.items(), _path_colors(paths)):
         p = np.asarray(path, dtype=float).reshape(-1, 2)
-        color = COLORS[i % len(COLORS)]
         ax.plot(p[:, 0], p[:, 1], "-o", color=color, markersize=2.5, linewidth=1.3, label=name)
         ax.plot(p[0, 0], p[0, 1], "o", color=color, markersize=6, markeredgecolor="k")
     if minimum is not None:
@@ -852,6 +869,17 @@ def interactive_paths(f, run: Callable, controls: Mapping, xlim, ylim, *, levels
     return None
 
 
+# matplotlib's player buttons (Font Awesome classes) -> symbols every font has; U+FE0E asks
+# for the text, not the emoji, form of the triangles.
+_PLAYER_SYMBOLS = {
+    "fa-minus": "\u2212", "fa-plus": "+",
+    "fa-fast-backward": "|\u25c0\ufe0e\u25c0\ufe0e", "fa-step-backward": "|\u25c0\ufe0e",
+    "fa-play fa-flip-horizontal": "\u25c0\ufe0e", "fa-pause": "\u275a\u275a",
+    "fa-play": "\u25b6\ufe0e", "fa-step-forward": "\u25b6\ufe0e|",
+    "fa-fast-forward": "\u25b6\ufe0e\u25b6\ufe0e|",
+}
+
+
 class _PathAnimation(FuncAnimation):
     """FuncAnimation that shows itself as JS/HTML in Jupyter and has a stable repr."""
 
@@ -859,9 +887,14 @@ class _PathAnimation(FuncAnimation):
         return f"<animation: {self._mlkit_frames} frames>"
 
     def to_jshtml(self, *args, **kwargs):
-        """matplotlib's JS player, with its random element id replaced by a hash of the
-        content, so that re-running a notebook reproduces the same HTML."""
+        """matplotlib's JS player, self-contained and deterministic: its buttons show Unicode
+        symbols instead of Font Awesome icons (whose stylesheet it would load from a CDN,
+        so the buttons were blank offline), and its random element id is replaced by a hash
+        of the content, so that re-running a notebook reproduces the same HTML."""
         html = super().to_jshtml(*args, **kwargs)
+        html = re.sub(r'<link\b[^>]*href="https?://[^"]*"[^>]*>\s*', "", html)
+        html = re.sub(r'<i class="fa ([^"]*)"></i>',
+                      lambda m: _PLAYER_SYMBOLS.get(m.group(1), m.group(1).split("-")[-1]), html)
         match = re.search(r"_anim_img([0-9a-f]{32})", html)
         if match:
             rid = match.group(1)
@@ -889,8 +922,7 @@ def animate_paths(f, paths: Mapping, xlim, ylim, *, levels=30, logscale=False,
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     _draw_surface(ax, f, xlim, ylim, levels, logscale, resolution)
     lines, heads = [], []
-    for i, name in enumerate(arrays):
-        color = COLORS[i % len(COLORS)]
+    for name, color in zip(arrays, _path_colors(arrays)):
         lines.append(ax.plot([], [], "-o", color=color, markersize=2.5, linewidth=1.3,
                              label=name)[0])
         heads.append(ax.plot([], [], "o", color=color, markersize=7, markeredgecolor="k")[0])

@@ -1,6 +1,7 @@
 """Tests of mlkit.plotting and mlkit.progress: every helper runs on small data, returns
 the documented object, leaves no extra figures open, and never prints."""
 
+import re
 import warnings
 
 import matplotlib
@@ -285,6 +286,31 @@ def test_animate_paths_small():
     assert "0x" not in repr(anim)
     html = anim.to_jshtml()
     assert "<script" in html
+
+
+def test_animation_player_plays_offline_and_is_deterministic():
+    """The player's HTML loads nothing from the network (matplotlib's links a Font Awesome
+    stylesheet on a CDN for its button icons) and is the same on every run."""
+    path = np.array([[2.0, 1.0], [1.0, 0.5], [0.5, 0.1], [0.1, 0.0]])
+    htmls = [P.animate_paths(_bowl, {"Adam": path}, (-3, 3), (-2, 2), max_frames=3,
+                             resolution=20).to_jshtml() for _ in range(2)]
+    html = htmls[0]
+    assert not re.search(r"https?://", html), re.findall(r".{40}https?://.{40}", html)
+    assert "font-awesome" not in html and 'class="fa ' not in html
+    assert "\u25b6" in html and "\u275a" in html  # play and pause buttons as symbols
+    assert htmls[0] == htmls[1]
+
+
+def test_paths_take_the_optimizers_colours():
+    path = np.array([[2.0, 1.0], [1.0, 0.5]])
+    ax = P.plot_loss_surface_path(_bowl, {"Momentum (lr 0.01)": path, "Newton": path,
+                                          "Adam": path}, (-3, 3), (-2, 2), resolution=20)
+    colors = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert colors["Momentum (lr 0.01)"] == P.concept_color("Momentum")
+    assert colors["Adam"] == P.concept_color("Adam")
+    assert colors["Newton"] not in {P.concept_color(n) for n in ("SGD", "Momentum", "Nesterov",
+                                                                  "AdaGrad", "RMSProp", "Adam")}
+    _close(ax)
 
 
 def test_loglog_error():

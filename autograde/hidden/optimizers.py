@@ -31,7 +31,7 @@ STEPS = 12
 RTOL, ATOL = 1e-7, 1e-10
 
 FORMULAS = {
-    "SGD": "θ ← θ − lr·g for every key: params[key] -= self.lr * grads[key].",
+    "SGD": "θ ← θ − lr·g for every key, each parameter with the gradient of the same key.",
     "Momentum": "v ← μ·v − lr·g, then θ ← θ + v, with one velocity v per key (zeros at "
                 "the first step).",
     "Nesterov": "v ← μ·v − lr·g, then θ ← θ + μ·v − lr·g, where v is the NEW velocity "
@@ -141,9 +141,9 @@ def _step(opt, params, grads, what, name):
         expect_true(params[k] is arr,
                     f'{what} replaced params["{k}"] by a new array instead of updating it '
                     "in place.",
-                    hint="Write p -= ... (or p[...] = ...) on the array itself: "
-                         "params[key] = params[key] - ... makes a new array, and the "
-                         "training loop (and anyone else holding the array) never sees it.")
+                    hint="Change the values inside the existing array (an in-place "
+                         "operation): a new array bound to params[key] is never seen by the "
+                         "training loop, or anyone else holding the old one.")
 
 
 def _hint(name, t, key, tiny, changed_lr, swapped):
@@ -159,7 +159,7 @@ def _hint(name, t, key, tiny, changed_lr, swapped):
     if t == swapped:
         return ("Before this step params was passed as a new dict holding new arrays (same "
                 "keys, same values, as when a training loop restores a copy): keep the "
-                "state per key (self.v[key]), not per array object or id(array).")
+                "state by the params key, not by array object or id(array).")
     if t == 1:
         return FIRST_STEP.get(name, FORMULAS[name])
     return LATER.get(name, FORMULAS[name])
@@ -261,7 +261,7 @@ def _schedule_values(student, name, args, ks, expected, hint):
     fn = call(getattr(student, name), *args)
     expect_true(callable(fn), f"{name}({shown}) should return a function k -> lr_k, "
                 f"got {type(fn).__name__}.",
-                hint="Define a function inside (def schedule(k): ...) and return it.")
+                hint="Return a function of k (a closure), not a number.")
     for k in ks:
         got = call(fn, k)
         expect_shape(f"{name}({shown})({k})", got, (),
@@ -393,8 +393,8 @@ def _plateau_case(student, rng, factor, patience, n_min):
                    "and the count restarts at 0 after each reduction and each improvement.")
         else:
             why = (f"lr must be multiplied by factor = {f:.3g} here: {count} > patience = {p} "
-                   "epochs without a strict improvement; set it on the optimizer "
-                   "(self.optimizer.lr = self.optimizer.lr * self.factor).")
+                   "epochs without a strict improvement; change the lr of the optimizer "
+                   "object itself (the one passed to the constructor).")
         expect_close(f"optimizer.lr after epoch {epoch} of ReduceLROnPlateau({shown}) "
                      f"({note})", got, lr, rtol=1e-9, atol=0.0,
                      hint=why + (" The best so far is not reset after a reduction."
@@ -438,12 +438,12 @@ def _run_hint(got, expected, x0):
             return "The first row of the path is x0 itself, before any step."
         if len(got) > 2 and np.allclose(got[1:], got[-1]) and not np.allclose(expected[1:],
                                                                               expected[-1]):
-            return ("Every row after the first is the same point: append a copy of x after "
-                    "each step (path.append(x.copy())), not the array that keeps changing.")
+            return ("Every row after the first is the same point: record a snapshot (a copy) "
+                    "of the point after each step, not the array that keeps changing.")
         if len(got) > 2 and np.allclose(got[1:-1], expected[2:]):
             return "Each row is one step ahead: row i is the point after i steps."
-    return ("path[0] = x0; then, for each of the num_steps steps, g = grad_fn(x) at the "
-            "current point, optimizer.step({key: x}, {key: g}), and append a copy of x.")
+    return ("Row 0 is x0; then, for each of the num_steps steps, the optimizer's step with "
+            "the gradient grad_fn at the current point, and a snapshot of the new point.")
 
 
 @hidden_check(A, "run_optimizer")
@@ -471,6 +471,6 @@ def run_optimizer(student, ref, rng):
                                                       "num_steps"), opt, grad_fn, x0, n)
         expect_shape(what, path, (n + 1, D),
                      hint="The path has num_steps + 1 rows (x0, then the point after each "
-                          "step) and one column per entry of x0: return np.array(path).")
+                          "step) and one column per entry of x0, as one array.")
         expect_close(what, path, expected, rtol=1e-9, atol=1e-12,
                      hint=_run_hint(path, expected, x0))

@@ -1210,8 +1210,35 @@ CORRECT = {
                         params[key] -= self.lr * s_hat / (np.sqrt(r_hat) + self.eps)
                     self.t += 1
         """),
+        ("corrections as factors applied in another order, keys taken from grads", """
+            class Adam:
+                def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+                    self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+                    self.t, self.s, self.r = 0, {}, {}
+
+                def step(self, params, grads):
+                    self.t += 1
+                    c1 = 1.0 / (1.0 - self.beta1 ** self.t)
+                    c2 = 1.0 / np.sqrt(1.0 - self.beta2 ** self.t)
+                    for key in grads:
+                        g = grads[key]
+                        s = self.s.get(key, np.zeros_like(g)) * self.beta1 + g * (1 - self.beta1)
+                        r = self.r.get(key, np.zeros_like(g)) * self.beta2 + np.square(g) * (1 - self.beta2)
+                        self.s[key], self.r[key] = s, r
+                        params[key][...] = params[key] - self.lr * (s * c1) / (np.sqrt(r) * c2 + self.eps)
+        """),
     ),
     "schedules": _entries(
+        ("lr0 + (lr_tau - lr0) k / tau and exp(k log gamma)", """
+            import math
+
+            def linear_decay(lr0, lr_tau, tau):
+                return lambda k: lr_tau if k >= tau else lr0 + (lr_tau - lr0) * k / tau
+
+            def exponential_decay(lr0, gamma):
+                log_gamma = math.log(gamma)
+                return lambda k: lr0 * math.exp(k * log_gamma)
+        """),
         ("min(k, tau) / tau and math.pow", """
             import math
 

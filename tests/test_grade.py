@@ -384,14 +384,12 @@ def test_an_oversized_answer_costs_only_its_own_check(tmp_path, monkeypatch):
     never read, so later requests cannot read it as theirs): only that check is lost."""
     from autograde import engine
     monkeypatch.setattr(engine.wire, "MAX_MESSAGE", 2**20)
+    # 3 MiB for one call only, in the middle of the hidden check (its last call: several
+    # rows and b = 1e-20); a counter would not do, as the sandbox restarts with a new one.
     path = make_submission(tmp_path, "huge", "01_neuron", replace={"perceptron_predict": """
-import sys
-_state = {"calls": 0}
 def perceptron_predict(X, w, b):
-    if sys._getframe(1).f_code.co_name == "_limited":  # called by the checks
-        _state["calls"] += 1
-        if _state["calls"] == 2:  # once, in the middle of them: 3 MiB
-            return "x" * (3 * 2**20)
+    if b == 1e-20 and len(X) > 1:
+        return "x" * (3 * 2**20)
     return (np.asarray(X) @ w + b > 0).astype(int)
 """})
     results = grade_notebook("01_neuron", path, seed="huge",

@@ -76,8 +76,9 @@ def _name(f):
 
 # --- numerical_gradient --------------------------------------------------------------------
 
-CENTRAL = ("grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h) for every entry i of x: visit the "
-           "entries with np.ndindex(x.shape), which works for any number of dimensions.")
+CENTRAL = ("Entry i of the gradient is the central difference (f(x + h e_i) - f(x - h e_i)) / (2h) "
+           "of section 2, for every entry i of x: an entry has one index per dimension of x, "
+           "and the statement names a helper that lists them for any shape.")
 
 
 def _difference(f, x, h, kind):
@@ -133,11 +134,13 @@ def _numerical_case(fn, ref, f, x, h):
     before = x.copy()
     got = call(fn, f, x, **kwargs)
     _expect_restored(what, before, x, step)
-    shape_hint = ("Return an array of x's shape (e.g. np.zeros(x.shape), filled entry by entry)."
+    shape_hint = ("Return an array of x's shape, one partial derivative per entry, not a "
+                  "flattened vector."
                   if np.ndim(got) == 1 and np.size(got) == x.size else CENTRAL)
     expect_shape(what, got, x.shape, hint=shape_hint)
     expect_dtype(what, got, "f",
-                 hint="Build the gradient in a float array, e.g. np.zeros(x.shape).")
+                 hint="The gradient is an array of floats: in an integer array the "
+                      "difference quotients would be truncated.")
     scale = float(np.max(np.abs(expected)))
     if not _matches(got, expected, rtol=1e-6):
         hint = _first_hint(got, [
@@ -149,15 +152,16 @@ def _numerical_case(fn, ref, f, x, h):
              "(f(x + h e_i) - f(x - h e_i)) / (2h)."),
             (2 * expected, "Your gradient is 2 times too large: the two points x ± h e_i are "
                            "2h apart, so divide by 2h, not by h."),
-            (expected * step * step, "Check the parentheses: (f_plus - f_minus) / 2 * h "
-                                     "multiplies by h; write (f_plus - f_minus) / (2 * h)."),
+            (expected * step * step, "Your gradient is h² times the central difference: check "
+                                     "the parentheses of the quotient (dividing by 2 and then "
+                                     "multiplying by h is not dividing by 2h)."),
             (_difference(f, before, step, "flat") if x.ndim > 1 else None,
              "Call f with an array of x's shape (x itself, or a copy of it), not a flattened "
              "one: this f depends on the shape of its argument, as the loss of a weight "
              "matrix does."),
             (_difference(f, before, step, "rows") if x.ndim > 1 else None,
-             "You perturb a whole row at once: for a 2-D x, x[i] is a row. Visit single "
-             "entries with np.ndindex(x.shape)."),
+             "You perturb a whole row at once: for a 2-D x, one index picks a row. Perturb "
+             "single entries, each named by one index per dimension of x."),
         ])
         if hint is None and h is not None and _matches(
                 got, ref["numerical_gradient"](f, before.copy(), h=1e-5)):
@@ -188,8 +192,8 @@ def numerical_gradient(student, ref, rng):
 
 # --- rel_error ------------------------------------------------------------------------------
 
-REL_ERROR = ("rel_error = the largest of the element-wise ratios |a - b| / max(1e-8, |a| + |b|): "
-             "np.maximum(1e-8, np.abs(a) + np.abs(b)) element-wise, then the max of the ratios.")
+REL_ERROR = ("rel_error is the largest of the element-wise ratios |a - b| / max(1e-8, |a| + |b|) "
+             "of section 3: the floor 1e-8 applies entry by entry, then take the largest ratio.")
 
 
 def _rel_error_cases(rng):
@@ -250,7 +254,7 @@ def rel_error(student, ref, rng):
             diff, total = np.abs(u - v), np.abs(u) + np.abs(v)
             hint = _first_hint(got, [
                 (np.mean(diff / np.maximum(1e-8, total)),
-                 "That is the mean of the ratios: rel_error is the largest one (np.max)."),
+                 "That is the mean of the ratios: rel_error is the largest one."),
                 (np.max(diff) / max(1e-8, np.max(total)),
                  "That is the largest difference over the largest sum: take the ratio entry by "
                  "entry first, then the largest ratio."),
@@ -271,11 +275,12 @@ def rel_error(student, ref, rng):
 
 # --- linear_softmax_loss --------------------------------------------------------------------
 
-SOFTMAX_LOSS = ("loss = -mean(log p[n, y[n]]) + reg * sum(W**2) with log p the row-wise "
-                "log-softmax of X @ W; dW = X.T @ (P - Y) / N + 2 * reg * W.")
-STABLE = ("Subtract each row's own maximum from its scores (scores.max(axis=1, keepdims=True)) "
-          "and compute log p through the log-softmax, s - max - log(sum(exp(s - max))), not as "
-          "log of p (which underflows to log 0).")
+SOFTMAX_LOSS = ("Section 4: L = -(1/N) Σ_n log p_{n, y_n} + λ Σ W², with log p the row-wise "
+                "log-softmax of the scores S = XW, and dW = Xᵀ(P - Y)/N + 2λW, with Y the "
+                "one-hot labels.")
+STABLE = ("Subtract each row's own maximum m_n from its scores and compute log p with the "
+          "log-softmax of section 4, (s_nk - m_n) - log Σ_j exp(s_nj - m_n), not as the log of "
+          "p (which underflows to log 0).")
 
 
 def _classifier(rng, n, d, k, w_scale=1.0):
@@ -305,7 +310,7 @@ def _softmax_case(fn, ref, W, X, y, reg, label):
     what = f"linear_softmax_loss(W, X, y, reg={reg:g}) for {label} (N={n}, D={d}, K={k})"
     ref_loss, ref_dW = ref["linear_softmax_loss"](W.copy(), X.copy(), y.copy(), reg)
     before = W.copy(), X.copy(), y.copy()
-    out = call(fn, W, X, y, reg=reg)
+    out = call(fn, W, X, y, reg=reg, hint=STABLE)  # a numpy warning here: instability
     for name, old, new in zip(("W", "X", "y"), before, (W, X, y)):
         expect_unchanged(name, old, new)
     loss, dW = pair(out, what, ("loss", "dW"))
@@ -317,8 +322,8 @@ def _softmax_case(fn, ref, W, X, y, reg, label):
     bias_penalty = reg * float(np.sum(W[-1] ** 2))
     loss_hint = _first_hint(loss, [
         (ref_loss - 0.5 * penalty if reg else None,
-         "The penalty is reg * sum(W**2), without a factor 1/2."),
-        (ref_loss - penalty if reg else None, "Add the penalty reg * sum(W**2) to the loss."),
+         "The penalty is λ Σ W² (λ = reg), without a factor 1/2."),
+        (ref_loss - penalty if reg else None, "Add the penalty λ Σ W² (λ = reg) to the loss."),
         (ref_loss - bias_penalty if reg else None,
          "Regularise all of W, the bias row (the last one) included."),
         ((ref_loss - penalty) / k + penalty,
@@ -327,18 +332,20 @@ def _softmax_case(fn, ref, W, X, y, reg, label):
     expect_close(f"loss from {what}", loss, ref_loss, rtol=1e-7, atol=1e-10, n=n,
                  hint=loss_hint or (STABLE if extreme else SOFTMAX_LOSS))
     expect_shape(f"dW from {what}", dW, (d, k),
-                 hint="dW has the shape of W, (D, K): X.T @ dS with dS of shape (N, K).")
+                 hint="dW has the shape of W, (D, K): Xᵀ, of shape (D, N), times the (N, K) "
+                      "gradient with respect to the scores.")
     expect_finite(f"dW from {what}", dW, hint=STABLE if extreme else None)
     scale = float(np.max(np.abs(ref_dW)))
     mask = np.zeros_like(W)
     mask[-1] = 1.0
     dw_hint = _first_hint(dW, [
         (ref_dW - reg * W if reg else None,
-         "The gradient of reg * sum(W**2) is 2 * reg * W, not reg * W."),
-        (ref_dW - 2 * reg * W if reg else None, "Add the penalty's gradient 2 * reg * W to dW."),
+         "The gradient of the penalty λ Σ W² is 2λW, not λW."),
+        (ref_dW - 2 * reg * W if reg else None, "Add the penalty's gradient 2λW to dW."),
         (ref_dW - 2 * reg * W * mask if reg else None,
          "Regularise all of W, the bias row (the last one) included."),
-        (ref_dW + X.T @ np.eye(k)[y] / n, "Subtract the one-hot labels: dS = (P - Y) / N."),
+        (ref_dW + X.T @ np.eye(k)[y] / n, "Subtract the one-hot labels: the gradient with "
+                                          "respect to the scores is (P - Y)/N."),
     ])
     expect_close(f"dW from {what}", dW, ref_dW, rtol=1e-6, atol=1e-9 * max(scale, 1.0), n=n,
                  hint=dw_hint or SOFTMAX_LOSS)
@@ -365,9 +372,10 @@ def linear_softmax_loss(student, ref, rng):
 
 # --- random_search --------------------------------------------------------------------------
 
-SEARCH = ("Draw W = scale * rng.standard_normal(shape) in each trial, in order, with the rng you "
-          "are given (not np.random) and nothing else from it; keep the W with the lowest loss "
-          "(strictly lower than the best so far) and return it with its loss.")
+SEARCH = ("Each trial is scale times one standard normal draw of the given shape, drawn in order "
+          "from the rng you are given (not from np.random), with nothing else drawn from it; keep "
+          "the trial whose loss is strictly lower than the best so far, and return it with its "
+          "loss.")
 
 
 def _search_hint(got, f, shape, trials, scale, seed):
@@ -376,7 +384,7 @@ def _search_hint(got, f, shape, trials, scale, seed):
     losses = [f(scale * w) for w in draws]
     best, worst = int(np.argmin(losses)), int(np.argmax(losses))
     if trials > 1 and _matches(got, scale * draws[worst]):
-        return "You return the trial with the highest loss: keep the lowest (loss < best_loss)."
+        return "You return the trial with the highest loss: keep the one with the lowest."
     if trials > 1 and _matches(got, scale * draws[-1]) and best != trials - 1:
         return ("You return the last trial: keep the best W seen so far (and don't write the "
                 "trials into one array in place, or the best one gets overwritten).")
@@ -424,9 +432,9 @@ def random_search(student, ref, rng):
 
 # --- random_local_search --------------------------------------------------------------------
 
-LOCAL = ("Start with W = a copy of W0 and loss = loss_fn(W0). In every iteration draw "
-         "candidate = W + step_size * rng.standard_normal(W.shape) around the current W (one "
-         "draw per iteration, kept or not) and move to it only if its loss is strictly lower.")
+LOCAL = ("Start at W0 (without changing it) with its loss. In every iteration the candidate is "
+         "the current W plus step_size times one standard normal draw of W's shape (one draw per "
+         "iteration, kept or not); move to it only if its loss is strictly lower.")
 
 
 def _local_variant(f, W0, iters, step, seed, *, accept_equal=False, around_start=False,
@@ -473,18 +481,18 @@ def random_local_search(student, ref, rng):
                                     "the last candidate's).")
         start = f(W0)
         expect_true(loss <= start, f"The loss from {what} is {loss:.6g}, worse than the loss "
-                    f"{start:.6g} at W0.", hint="Evaluate loss_fn(W0) first and move only to "
-                    "candidates with a strictly lower loss: the result is never worse than W0.")
+                    f"{start:.6g} at W0.", hint="Evaluate the loss at W0 first and move only "
+                    "to candidates with a strictly lower loss: the result is never worse than W0.")
         hint = None
         if not _matches(W, ref_W, rtol=1e-10):
             hint = _first_hint(W, [
                 (_local_variant(f, W0, iters, step, seed, accept_equal=True),
                  "A candidate with an equal loss is not better: move only if its loss is "
-                 "strictly lower (<, not <=)."),
+                 "strictly lower."),
                 (_local_variant(f, W0, iters, step, seed, around_start=True),
                  "Draw each candidate around the current W, not around W0."),
                 (_local_variant(f, W0, iters, step, seed, skip_start=True),
-                 "Start from loss = loss_fn(W0), not from infinity: otherwise the first "
+                 "Start from the loss at W0, not from infinity: otherwise the first "
                  "candidate is accepted even when it is worse than W0."),
             ])
         expect_close(f"W from {what}", W, ref_W, rtol=1e-10, atol=1e-14, hint=hint or LOCAL)
@@ -493,8 +501,9 @@ def random_local_search(student, ref, rng):
 
 # --- gradient_descent -----------------------------------------------------------------------
 
-DESCENT = ("Start from a copy of W0; in each of the num_iters iterations compute "
-           "(loss, grad) = loss_and_grad(W), append the loss, then update W = W - lr * grad.")
+DESCENT = ("Start from W0 (without changing it); in each of the num_iters iterations evaluate "
+           "the loss and the gradient at the current W, record the loss, then step "
+           "W ← W - lr·∇L(W).")
 
 
 def _descent_variant(f, W0, lr, iters, kind):
@@ -518,9 +527,9 @@ def _descent_hint(f, W0, lr, iters, W):
     """The hint for the misreading of the update that gives W, if any."""
     with np.errstate(all="ignore"):
         return _first_hint(W, [(_descent_variant(f, W0, lr, iters, kind), text) for kind, text in (
-            ("ascent", "Step downhill: W = W - lr * grad (minus), not W + lr * grad."),
-            ("restart", "Update the current W (W = W - lr * grad), not W0: every step starts "
-                        "where the previous one ended."),
+            ("ascent", "Step downhill, against the gradient: W ← W - lr·∇L(W), not plus."),
+            ("restart", "Update the current W, not W0: every step starts where the previous "
+                        "one ended."),
             ("stale", "Compute the gradient again at every step, at the current W."),
             ("short", "Take num_iters updates: the final W is after the last one."))])
 
@@ -550,7 +559,7 @@ def gradient_descent(student, ref, rng):
         expect_shape(f"W from {what}", W, W0.shape)
         expect_shape(f"losses from {what}", losses, (iters,),
                      hint="One loss per update, losses[i] the loss before update i: "
-                          "len(losses) == num_iters.")
+                          "num_iters losses in all.")
         losses = np.asarray(losses, dtype=float)
         with np.errstate(all="ignore"):
             after = np.asarray(ref["gradient_descent"](f, W0.copy(), lr, iters + 1)[1], float)

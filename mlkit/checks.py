@@ -363,7 +363,8 @@ def expect_unchanged(what, before, after):
     if not (_asarray(before).shape == _asarray(after).shape
             and (_asarray(before) == _asarray(after)).all()):
         _fail([f"Your function changed its input {what} in place."],
-              ["Work on a copy (e.g. z = z.copy()) or write `a = a * 2` instead of `a *= 2`."])
+              ["Work on a copy of the input, or compute a new array instead of updating "
+               "one in place (`+=` or `*=` on an argument writes into the caller's array)."])
 
 
 # What a numpy warning usually means. Generic: a hint the check gives for the function at hand

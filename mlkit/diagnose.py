@@ -82,8 +82,8 @@ _NONE = "Your result is None: did you forget the return statement?"
 _ZEROS = ("Your result is all zeros: is it actually computed and returned "
           "(not just initialised with np.zeros)?")
 _TRANSPOSE = ("Your result looks like the transpose of the expected one: check the order of "
-              "the operands in your matrix product (e.g. X.T @ dZ rather than dZ.T @ X) or a "
-              "missing/extra .T.")
+              "the factors in your matrix product (AᵀB is the transpose of BᵀA) or a missing or "
+              "extra transpose.")
 _SIGN = ("Your result has the wrong sign: check for a missing or extra minus sign "
          "(e.g. -log p in the loss, or theta - lr * grad in the update).")
 _TWO_LARGE = ("Your result is 2 times too large: check for a factor 2 (e.g. the derivative "

@@ -13,7 +13,6 @@ def log_softmax(Z):
     Z: logits, shape (K,) or (N, K). Returns log-probabilities of the same shape (all <= 0),
     finite for any finite Z (no log(0) even when a probability underflows).
     """
-    # (≈ 2 lines of code)
     Z = np.asarray(Z)
     if Z.dtype.kind != "f":  # ints/bools -> float64; float32 stays float32 (no silent upcast)
         Z = Z.astype(np.float64)
@@ -29,7 +28,6 @@ def softmax_cross_entropy(Z, y):
     log_softmax so it is finite for any finite logits) and dZ = (softmax(Z) - one_hot(y)) / N,
     shape (N, K).
     """
-    # (≈ 5 lines of code)
     Z = np.asarray(Z)
     if Z.dtype.kind != "f":  # ints/bools -> float64; float32 stays float32 (no silent upcast)
         Z = Z.astype(np.float64)
@@ -52,7 +50,6 @@ def l2_penalty(params, lam):
     Returns (penalty, grads): penalty a float; grads a new dict with every key of params,
     2 * lam * W for the "W" keys and zeros (same shape) for the others. params is not modified.
     """
-    # (≈ 8 lines of code)
     penalty = 0.0
     grads = {}
     for name, value in params.items():

@@ -227,7 +227,7 @@ def init_params(layer_sizes, method="he", rng=None):
     layer_sizes: sequence of L + 1 ints. method: "zeros", "constant" (every weight 0.5),
         "normal" (Gaussian, std 0.01), "xavier" (Gaussian, std sqrt(2 / (fan_in + fan_out)))
         or "he" (Gaussian, std sqrt(2 / fan_in)). rng: a numpy Generator (None: a fresh
-        np.random.default_rng()).
+        np.random.default_rng()). Any other method raises ValueError.
     Returns {"W1": (D_in, H1), "b1": (H1,), ..., "WL": (H_{L-1}, K), "bL": (K,)}, float64,
         every bias zero.
     """
@@ -283,11 +283,13 @@ def train(params, loss_fn, score_fn, X_train, y_train, X_val, y_val, *, update, 
     X_train (N, D), y_train (N,), X_val (M, D), y_val (M,); epochs, batch_size: ints;
     rng: numpy Generator that shuffles the batches of every epoch.
     patience: None (run every epoch, params end at the last epoch) or an int >= 1: stop after
-        `patience` consecutive epochs without a strictly lower val_loss, and leave params at
-        the epoch with the lowest val_loss.
+        `patience` consecutive epochs without a strictly lower val_loss, and leave the
+        caller's params dict holding the values of the epoch with the lowest val_loss (also
+        when the epochs run out first). A NaN (or +inf) val_loss never improves.
     plot: show a live loss/accuracy plot and a progress bar (not graded).
     Returns {"train_loss": [...], "val_loss": [...], "val_acc": [...]} (one float per epoch
-    run) with "best_epoch": the 0-based epoch of the lowest val_loss.
+    run) with "best_epoch": the 0-based epoch of the lowest val_loss (the first of equal
+    ones; None if no epoch has a finite val_loss).
     """
     history = {"train_loss": [], "val_loss": [], "val_acc": [], "best_epoch": None}
     best_loss, best_params, waited = np.inf, None, 0
@@ -327,12 +329,13 @@ class TrainingMonitor:
     def __init__(self, epochs):
         from mlkit.plotting import LivePlot
         from mlkit.progress import progress
-        self.live = LivePlot(metrics=("loss", ("val_acc",)))
+        self.live = LivePlot(metrics=(("training loss", "validation loss"), ("validation accuracy",)))
         self.bar = progress(total=epochs, desc="epochs", leave=False)
 
     def update(self, epoch, history):
-        self.live.update(epoch, train_loss=history["train_loss"][-1],
-                         val_loss=history["val_loss"][-1], val_acc=history["val_acc"][-1])
+        self.live.update(epoch, **{"training loss": history["train_loss"][-1],
+                                   "validation loss": history["val_loss"][-1],
+                                   "validation accuracy": history["val_acc"][-1]})
         self.bar.update(1)
         self.bar.set_postfix(val_loss=f"{history['val_loss'][-1]:.3f}",
                              val_acc=f"{history['val_acc'][-1]:.3f}", refresh=False)

@@ -9,19 +9,20 @@ from mlkit.checks import (expect_close, expect_dtype, expect_equal, expect_finit
 
 A = "02_softmax_losses"
 
-STABLE = ("Subtract each row's own maximum before np.exp (np.max(Z, axis=-1, keepdims=True)): "
-          "exp overflows above 709, and one maximum for the whole array leaves rows far below "
-          "it at exp(-huge) = 0, so 0/0 = nan. Don't clip Z: the result must stay exact.")
-LOG_STABLE = ("Use log-sum-exp with each row's own maximum: (Z - m) - log(sum(exp(Z - m))) with "
-              "m = np.max(Z, axis=-1, keepdims=True). Not np.log of the softmax (a probability "
-              "that underflows to 0 gives log(0) = -inf), and not one maximum for the whole array "
-              "(a row far below it sums to 0).")
-AXIS = ("Work over the last axis (axis=-1) with keepdims=True, so that the row maxima and "
-        "sums broadcast against Z row by row; the same code then works for a 1-D z.")
+STABLE = ("Subtract each row's own maximum (over the last axis, kept as a column) before the "
+          "exponential: exp overflows above about 709.8, and one maximum for the whole array "
+          "leaves rows far below it at exp(-huge) = 0, so 0/0 = nan. Don't clip Z: the result "
+          "must stay exact.")
+LOG_STABLE = ("Use log-sum-exp with each row's own maximum m: log softmax(z)_i = z_i - m - "
+              "log(sum_j e^(z_j - m)), the formula in the text. Not the log of the softmax (a "
+              "probability that underflows to 0 gives log(0) = -inf), and not one maximum for "
+              "the whole array (a row far below it sums to 0).")
+AXIS = ("Work over the last axis, and keep the row maxima and sums as a column, so that they "
+        "broadcast against Z row by row; the same code then works for a 1-D z.")
 ROW_SHIFT = ("Adding a constant to a row must not change its softmax: subtract that row's own "
-             "maximum (np.max(Z, axis=-1, keepdims=True)) before np.exp, not one maximum of the "
-             "whole array (a row far below it underflows to 0 and divides 0 by 0).")
-SCALAR = "Return a single number (the mean over the batch), e.g. float(np.mean(...))."
+             "maximum before the exponential, not one maximum of the whole array (a row far "
+             "below it underflows to 0 and divides 0 by 0).")
+SCALAR = "Return a single number (the mean over the batch), not an array."
 
 # Tolerances fit the quantity, not one way of computing it: any correct implementation,
 # including one that computes in float32 (unit round-off U32 = 2**-24, about 6e-8) or sums
@@ -107,11 +108,11 @@ def _check_rows(fn_name, got, shape, *, log, rtol=1e-5):
     if len(shape) == 2 and shape[0] > 1 and not np.allclose(sums, 1.0, rtol=rtol, atol=0) \
             and np.allclose(P.sum(axis=0), 1.0, rtol=rtol, atol=0):
         hint = ("Your columns sum to 1, not your rows: each row is one sample, so normalise "
-                "over the last axis (axis=-1, keepdims=True).")
+                "over the last axis, each row by its own sum.")
     elif log:
         hint = ("exp(log_softmax(Z)) must be a probability distribution in every row: subtract "
-                "the whole log-sum-exp, m + log(sum(exp(Z - m))), over the last axis with "
-                "keepdims=True.")
+                "the whole log-sum-exp of the row, LSE(z) = m + log(sum_j e^(z_j - m)), the "
+                "maximum m included.")
     else:
         hint = AXIS
     expect_close(f"{what} for Z of shape {shape}", sums, np.ones(shape[:-1]), rtol=rtol,
@@ -127,7 +128,8 @@ def _softmax_family(student, ref, rng, name):
         expected = reference(Z.copy())
         got = call_unchanged(fn, ["Z"], Z)
         what = f"{name}(Z) for Z of shape {shape}"
-        hint = ("A 1-D z is one sample: use axis=-1 (not axis=1) so that it works too."
+        hint = ("A 1-D z is one sample: work over the last axis (a 1-D array has no axis 1) "
+                "so that it works too."
                 if len(shape) == 1 else AXIS)
         expect_shape(what, got, shape, hint=hint)
         expect_dtype(what, got, "f")
@@ -187,11 +189,12 @@ def softmax_jacobian(student, ref, rng):
         expect_shape(what, got, (k, k), hint="One row and one column per class: (K, K).")
         expect_dtype(what, got, "f")
         expect_close(f"row sums of {what}", np.sum(got, axis=1), np.zeros(k), atol=1e-6,
-                     hint="Each row of J must sum to 0 (the softmax sums to 1 whatever z is): "
-                          "the off-diagonal entries are -s_i s_j, the diagonal s_i (1 - s_i).")
+                     hint="Each row of J must sum to 0 (adding the same constant to every logit "
+                          "leaves the softmax unchanged): the off-diagonal entries are -s_i s_j, "
+                          "the diagonal s_i (1 - s_i).")
         expect_close(what, got, expected, **GRAD,
-                     hint="J = diag(s) - outer(s, s) with s = softmax(z): "
-                          "J[i, j] = s_i (delta_ij - s_j).")
+                     hint="J[i, j] = s_i (delta_ij - s_j) with s the softmax of z: "
+                          "s_i (1 - s_i) on the diagonal, -s_i s_j off it.")
     # against finite differences of the softmax: J[i, j] = d s_i / d z_j
     k = int(rng.integers(3, 7))
     z = rng.normal(0.0, 2.0, size=k)
@@ -226,11 +229,11 @@ def one_hot(student, ref, rng):
                      hint="The result has one row per label and num_classes columns (use "
                           "num_classes, not y.max() + 1: a batch need not contain every class).")
         expect_dtype(what, got, "float64",
-                     hint="Return float64, the course's float type: e.g. start from "
-                          "np.zeros((N, K)) or np.eye(K), which are float64.")
+                     hint="Return float64, the course's float type (numpy's default float): "
+                          "build the result as floats, not as integers or booleans.")
         expect_equal(f"values of {what}", got, expected,
-                     hint="Row n holds a single 1.0, in column y[n]: Y[np.arange(N), y] = 1 "
-                          "(not Y[:, y] = 1, which fills whole columns).")
+                     hint="Row n holds a single 1.0, in column y[n]: set one entry per row "
+                          "(row n, column y[n]), not the whole columns listed in y.")
 
 
 # --- mse ------------------------------------------------------------------------------------
@@ -241,8 +244,8 @@ def _mse_cases(rng):
             (1, int(rng.integers(2, 5))), (int(rng.integers(2, 7)), 1), (1,)]
 
 
-MSE_HINT = ("sum((Y_hat - Y)**2) / (2 N) with N the number of rows (samples): not the number of "
-            "entries, and keep the 1/2.")
+MSE_HINT = ("The sum of the squared differences over all entries, divided by 2N with N the "
+            "number of rows (samples): not the number of entries, and keep the 1/2.")
 
 
 @hidden_check(A, "mse_loss")
@@ -259,7 +262,7 @@ def mse_loss(student, ref, rng):
                               "outputs of each sample."),
             (sq / size, f"That is the mean over all {size} entries: divide the sum of squares by "
                         f"2N with N = {n} rows (keep the 1/2, and sum over the outputs)."),
-            (sq / n, "You left out the 1/2: the loss is sum((Y_hat - Y)**2) / (2N)."),
+            (sq / n, "You left out the 1/2: divide the sum of squared differences by 2N."),
         ])
 
 
@@ -273,19 +276,21 @@ def mse_grad(student, ref, rng):
         expect_shape(what, got, shape, hint="The gradient has the shape of Y_hat.")
         n, size = shape[0], Y_hat.size
         expect_close(what, got, expected, **GRAD, n=n,
-                     hint="The derivative of sum((Y_hat - Y)**2) / (2N) is (Y_hat - Y) / N: "
-                          "the 2 cancels the 1/2, and N is the number of rows.", mistakes=[
+                     hint="Differentiate the loss entry by entry: the 2 of the square cancels "
+                          "the 1/2, and N is the number of rows (prediction minus target, "
+                          "over N).", mistakes=[
                          ((Y_hat - Y) / size, f"You divided by the number of entries ({size}): "
                                               f"divide by N = {n}, the number of rows."),
                          (2 * (Y_hat - Y) / n, "The 2 of the derivative cancels the 1/2 of the "
-                                               "loss: the gradient is (Y_hat - Y) / N."),
+                                               "loss: your gradient is twice too large."),
                      ])
 
 
 # --- binary cross-entropy -------------------------------------------------------------------
 
-BCE_HINT = ("-mean(t log p + (1 - t) log(1 - p)) with p first clipped to [eps, 1 - eps] "
-            "(np.clip(p, eps, 1 - eps)), a mean over the N samples.")
+BCE_HINT = ("-mean(t log p + (1 - t) log(1 - p)), a mean over the N samples, with p first "
+            "clipped to [eps, 1 - eps] (a p below eps counts as eps, one above 1 - eps as "
+            "1 - eps).")
 
 
 @hidden_check(A, "binary_cross_entropy")
@@ -323,9 +328,9 @@ def bce_with_logits(student, ref, rng):
               rng.integers(0, 2, n).astype(float)),
              ("a batch of one", rng.normal(0.0, 3.0, 1), rng.integers(0, 2, 1)),
              ("z with |z| up to 1e4", extreme, rng.integers(0, 2, len(extreme)))]
-    stable = ("softplus(x) = max(x, 0) + log1p(exp(-|x|)) (or np.logaddexp(0, x)) and a sigmoid "
-              "that only takes exp of -|z| stay exact for any z; don't clip z, and don't go "
-              "through clipped probabilities.")
+    stable = ("The stable forms of the text, softplus(x) = max(x, 0) + log(1 + e^(-|x|)) and a "
+              "sigmoid that only exponentiates -|z|, stay exact for any z; don't clip z, and "
+              "don't go through clipped probabilities.")
     for label, z, t in cases:
         ref_loss, ref_dz = ref["bce_with_logits"](z.copy(), t.copy())
         what = f"bce_with_logits(z, t) for {label} (N={len(z)})"
@@ -381,8 +386,8 @@ def cross_entropy(student, ref, rng):
         got = _scalar(what, call_unchanged(fn, ["P", "y"], P, y, **kwargs))
         expect_finite(what, got, hint="Clip P below at eps before the log: log(0) = -inf.")
         expect_close(what, got, expected, **VALUE, n=len(y),
-                     hint="-mean over n of log(max(P[n, y[n]], eps)): row n, column y[n] "
-                          "(P[np.arange(N), y], not P[y, np.arange(N)]); clip below only."
+                     hint="-mean over n of log(max(P[n, y[n]], eps)): one entry per row, "
+                          "row n and column y[n] (not row y[n]); clip below only."
                           + (" Use the eps argument you are given." if kwargs else ""))
 
 
@@ -466,7 +471,8 @@ def softmax_cross_entropy(student, ref, rng):
                  hint="The loss only depends on differences of logits within a row. "
                       + SCE_STABLE)
     expect_close(f"dZ of {what}", dZ, ref_dZ, **_sce_tol(Zc), n=m + 1,
-                 hint="Subtract each row's maximum (keepdims=True) before exp.")
+                 hint="Subtract each row's own maximum (kept as a column) before the "
+                      "exponential.")
 
 
 # --- l2_penalty -----------------------------------------------------------------------------
@@ -500,8 +506,9 @@ def l2_penalty(student, ref, rng):
                               ("penalty", "grads"))
         penalty = _scalar(f"penalty of {what}", penalty)
         expect_close(f"penalty of {what}", penalty, ref_penalty, **VALUE,
-                     hint="penalty = lam * sum over the keys starting with 'W' of np.sum(W**2) "
-                          "(squared entries, not the squared sum; no biases, no other keys).")
+                     hint="penalty = lam times the sum of the squared entries of every array "
+                          "whose key starts with 'W' (squared entries, not the squared sum; no "
+                          "biases, no other keys).")
         expect_true(isinstance(grads, dict),
                     f"grads of {what} should be a dict, got {type(grads).__name__}.")
         missing = [k for k in params if k not in grads]
@@ -510,13 +517,14 @@ def l2_penalty(student, ref, rng):
                     f"grads of {what} should have exactly the keys of params"
                     + (f"; missing: {', '.join(missing)}" if missing else "")
                     + (f"; unexpected: {', '.join(map(str, extra))}" if extra else "") + ".",
-                    hint="Give every parameter an entry: 2 * lam * W for the 'W' keys, zeros of "
+                    hint="Give every parameter an entry: 2 lam W for the 'W' keys, zeros of "
                          "the same shape for all the others.")
         for key, expected in ref_grads.items():
             g = grads[key]
             expect_shape(f'grads["{key}"] of {what}', g, expected.shape,
                          hint="Each gradient has the shape of its parameter.")
             expect_close(f'grads["{key}"] of {what}', g, expected, **GRAD,
-                         hint=("d(lam * sum W**2)/dW = 2 * lam * W." if key.startswith("W") else
+                         hint=("The derivative of lam * (sum of the squared entries of W) is 2 lam W."
+                      if key.startswith("W") else
                                "Only keys starting with 'W' are penalised: the gradient of every "
                                "other parameter is zero."))

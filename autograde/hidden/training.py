@@ -688,10 +688,10 @@ class _Run:
         return [e for e in self.entries if e[0] == op and e[1] == "val" and e[4] == after]
 
 
-TRAIN_HINT = ("For each epoch: for each minibatch (Xb, yb) of iterate_minibatches(X_train, "
-              "y_train, batch_size, rng): loss, grads = loss_fn(params, Xb, yb); "
-              "update(params, grads). Then the epoch's val_loss = loss_fn(params, X_val, "
-              "y_val)[0] and val_acc = accuracy(score_fn(params, X_val), y_val).")
+TRAIN_HINT = ("Each epoch: every minibatch of iterate_minibatches (reshuffled with rng), each "
+              "one's loss and gradients from loss_fn followed by one update; then the epoch's "
+              "val_loss, loss_fn's loss on the whole validation set, and val_acc, your accuracy "
+              "of score_fn's scores on it.")
 
 
 def _run_train(student, helpers, rng, *, n, m, bs, epochs, patience, schedule, lr=0.2):
@@ -748,20 +748,23 @@ def _check_epochs(history, run, data, what, epochs_run):
         expect_true(len(full) >= 1,
                     f"After epoch {e} of {what}, loss_fn was not called on the whole "
                     f"validation set ({m} samples) once the epoch's updates were done.",
-                    hint="val_loss = loss_fn(params, X_val, y_val)[0] after the epoch's last "
-                         "update, on all of X_val (not a batch).")
+                    hint="val_loss is loss_fn's loss on all of X_val (not a batch), after the "
+                         "epoch's last update.")
         expect_close(f'history["val_loss"][{e}] from {what}', history["val_loss"][e],
                      full[-1][3], rtol=1e-9, atol=1e-12,
-                     hint="val_loss is loss_fn(params, X_val, y_val)[0] after the epoch.")
+                     hint="val_loss is loss_fn's loss on the whole validation set after the "
+                          "epoch.")
         scored = [c for c in run.val_calls(e, "scores") if len(c[2]) == m]
         expect_true(len(scored) >= 1,
                     f"After epoch {e} of {what}, score_fn was not called on the whole "
-                    "validation set.", hint="val_acc = accuracy(score_fn(params, X_val), y_val).")
+                    "validation set.", hint="val_acc is the accuracy of score_fn's scores on the "
+                                            "whole validation set.")
         ids_v = (-1 - np.asarray(scored[-1][2])).astype(int)
         acc = float(np.mean(np.asarray(scored[-1][3]) == yv[ids_v]))
         expect_close(f'history["val_acc"][{e}] from {what}', history["val_acc"][e], acc,
                      rtol=0, atol=1e-6,
-                     hint="val_acc = accuracy(score_fn(params, X_val), y_val): a fraction.")
+                     hint="val_acc is the accuracy of score_fn's scores on the validation set: "
+                          "a fraction.")
     return orders
 
 

@@ -54,8 +54,8 @@ VALUE_OPS = {  # op -> (method called on the node, how it reads, hint for a wron
                                     "a.grad and b.grad."),
     "radd": ("__radd__", "{1} + {0}", "A number on the left, c + v, calls v.__radd__(c): it is "
                                       "v + c."),
-    "mul": ("__mul__", "{0} * {1}", "d(a * b)/da = b and d(a * b)/db = a: a.grad += b.data * "
-                                    "out.grad, b.grad += a.data * out.grad."),
+    "mul": ("__mul__", "{0} * {1}", "d(a * b)/da = b and d(a * b)/db = a: each operand's .grad "
+                                    "grows by the other operand's value times out.grad."),
     "rmul": ("__rmul__", "{1} * {0}", "A number on the left, c * v, calls v.__rmul__(c): it is "
                                       "v * c."),
     "tanh": ("tanh", "tanh({0})", "d tanh(x)/dx = 1 - tanh(x)**2: with t = tanh(x) (the "
@@ -136,9 +136,9 @@ def _number(v, attr, what):
         value = getattr(v, attr)
     except AttributeError:
         raise CheckFailed(f"{what} is a {type(v).__name__} without the attribute .{attr}: "
-                          f"the operations of Value must return a new Value.\n  hint: e.g. "
-                          f"out = Value(self.data + other.data, (self, other), \"+\"); "
-                          f"return out.") from None
+                          f"the operations of Value must return a new Value.\n  hint: each "
+                          f"operation builds its result as a new Value from its operands' data, "
+                          f"with the operands as its children, and returns it.") from None
     try:
         return float(np.asarray(value, dtype=float))
     except (TypeError, ValueError):
@@ -341,9 +341,9 @@ def linear_forward(student, ref, rng):
         Z, _ = pair(_call(student.linear_forward, (X, W, b), ("X", "W", "b")), what,
                     ("Z", "cache"))
         expect_shape(f"Z from {what}", Z, (n, m),
-                     hint="Z = X @ W + b has shape (N, D_out); W is (D_in, D_out).")
+                     hint="Z = XW + b has shape (N, D_out); W is (D_in, D_out).")
         expect_close(f"Z from {what}", Z, expected,
-                     hint="Z = X @ W + b, with b added to every row.")
+                     hint="Z = XW + b (the matrix product), with b added to every row.")
 
 
 def _linear_grads(student, X, W, b, dZ, what):
@@ -355,18 +355,20 @@ def _linear_grads(student, X, W, b, dZ, what):
     expect_true(isinstance(grads, (tuple, list)) and len(grads) == 3,
                 f"{what} should return a tuple (dX, dW, db), got {type(grads).__name__}"
                 + (f" of {len(grads)} items" if isinstance(grads, (tuple, list)) else "") + ".",
-                hint="End linear_backward with `return dX, dW, db`.")
+                hint="linear_backward returns the three gradients dX, dW, db, in that order.")
     return grads
 
 
 def _check_linear_grads(got, expected, shapes, what, n):
     __tracebackhide__ = True
-    shape_hints = {"dX": "dX has the shape of X, (N, D_in): dZ (N, D_out) @ W.T (D_out, D_in).",
-                   "dW": "dW has the shape of W, (D_in, D_out): X.T @ dZ, not its transpose.",
-                   "db": "db has the shape of b, (D_out,): sum dZ over the samples (axis 0)."}
-    value_hints = {"dX": "dX = dZ @ W.T",
-                   "dW": "dW = X.T @ dZ: the product sums over the samples; a layer never "
-                         "divides by N (the 1/N of the mean is already in dZ).",
+    shape_hints = {"dX": "dX has the shape of X, (N, D_in): one row per sample, as dZ has.",
+                   "dW": "dW has the shape of W, (D_in, D_out), not its transpose: a sum over "
+                         "the N samples.",
+                   "db": "db has the shape of b, (D_out,): the bias is shared by all samples, so "
+                         "its gradient sums dZ over them (axis 0)."}
+    value_hints = {"dX": "dL/dX[n, d] = sum over k of dZ[n, k] * W[d, k].",
+                   "dW": "dL/dW[d, k] = sum over n of X[n, d] * dZ[n, k]: a sum over the samples; "
+                         "a layer never divides by N (the 1/N of the mean is already in dZ).",
                    "db": "db = dZ summed over the samples (axis 0), without dividing by N "
                          "(the 1/N of the mean is already in dZ)."}
     for name, g, shape in zip(("dX", "dW", "db"), got, shapes):
@@ -408,15 +410,15 @@ def linear_backward(student, ref, rng):
 
 BACKWARD_HINTS = {
     "relu": "dZ = dA where Z > 0 and 0 elsewhere, also where Z == 0 exactly (the course's "
-            "convention): dA * (Z > 0).",
+            "convention).",
     "sigmoid": "dZ = dA * s * (1 - s) with s = sigmoid(Z), the derivative at the pre-activation; "
-               "if your cache holds A = sigmoid(Z), that is dA * A * (1 - A), not "
-               "sigmoid(A) * (1 - sigmoid(A)).",
+               "if your cache holds A = sigmoid(Z), s is A itself: don't apply the sigmoid "
+               "to A again.",
     "tanh": "dZ = dA * (1 - tanh(Z)**2), the derivative at the pre-activation; if your cache "
-            "holds A = tanh(Z), that is dA * (1 - A**2), not 1 - tanh(A)**2.",
+            "holds A = tanh(Z), tanh(Z) is A itself: don't apply tanh to A again.",
 }
 FORWARD_HINTS = {
-    "relu": "A = max(0, Z) element-wise: np.maximum(Z, 0).",
+    "relu": "A = max(0, Z), element by element (not the maximum of the whole array).",
     "sigmoid": "A = 1 / (1 + exp(-Z)), written so that exp only sees non-positive numbers "
                "(e.g. exp(-|Z|)) and stays finite for |Z| up to 1e4; don't clip Z.",
     "tanh": "A = tanh(Z): np.tanh is exact and stable for any Z.",
@@ -546,9 +548,10 @@ def _describe(params, X, activation):
             f"{', '.join(params)})")
 
 
-FORWARD_HINT = ("For l = 1..L (L = the number of \"W\" keys) compute H @ params[f\"W{l}\"] + "
-                "params[f\"b{l}\"], then the activation for every layer except the last; look "
-                "the arrays up by name rather than relying on the order of the dict's keys.")
+FORWARD_HINT = ("For l = 1, ..., L (L = the number of \"W\" keys): layer l's linear step with "
+                "the arrays named \"W<l>\" and \"b<l>\", then the activation for every layer "
+                "except the last; look the arrays up by name rather than relying on the order of "
+                "the dict's keys.")
 
 
 def _forward_call(student, params, X, **kwargs):
@@ -601,7 +604,8 @@ def _grads_ok(grads, params, expected, source):
     what = f"grads from {source}"
     expect_true(isinstance(grads, dict),
                 f"{what} should be a dict, got {type(grads).__name__}.",
-                hint='Return {"W1": dW1, "b1": db1, ...} with the keys of params.')
+                hint='grads has exactly the keys of params ("W1", "b1", ...), each holding that '
+                     "parameter's gradient.")
     missing = [k for k in params if k not in grads]
     extra = [k for k in grads if k not in params]
     expect_true(not missing and not extra,
@@ -621,7 +625,7 @@ def _grads_ok(grads, params, expected, source):
 
 BACKWARD_HINT = ("Walk the layers from L down to 1: linear_backward for layer L, then for every "
                  "earlier layer the activation's backward pass followed by linear_backward; "
-                 "dW^l = H^(l-1).T @ dZ^l, db^l sums over the samples, and there is no 1/N "
+                 "dW^l = (H^(l-1))^T dZ^l, db^l sums over the samples, and there is no 1/N "
                  "(it is already in dscores).")
 
 

@@ -311,8 +311,10 @@ def binary_cross_entropy(student, ref, rng):
         expected = ref["binary_cross_entropy"](p.copy(), t.copy(), **kwargs)
         eps = ", eps=1e-3" if kwargs else ""
         what = f"binary_cross_entropy(p, t{eps}) for {label} (N={len(p)})"
-        got = _scalar(what, call_unchanged(fn, ["p", "t"], p, t, **kwargs))
-        expect_finite(what, got, hint="Clip p to [eps, 1 - eps] before the logs.")
+        clip = ("Clip p to [eps, 1 - eps] before the logs, at both ends: log(p) is log 0 at "
+                "p = 0, and log(1 - p) at p = 1.")
+        got = _scalar(what, call_unchanged(fn, ["p", "t"], p, t, hint=clip, **kwargs))
+        expect_finite(what, got, hint=clip)
         expect_close(what, got, expected, **VALUE, n=len(p),
                      hint=BCE_HINT + (" Use the eps argument you are given." if kwargs else ""))
 
@@ -383,7 +385,9 @@ def cross_entropy(student, ref, rng):
         expected = ref["cross_entropy"](P.copy(), y.copy(), **kwargs)
         what = (f"cross_entropy(P, y{', eps=1e-3' if kwargs else ''}) for {label} "
                 f"(shape {P.shape})")
-        got = _scalar(what, call_unchanged(fn, ["P", "y"], P, y, **kwargs))
+        got = _scalar(what, call_unchanged(fn, ["P", "y"], P, y,
+                                           hint="Clip P[n, y[n]] below at eps before the log: "
+                                                "log(0) = -inf.", **kwargs))
         expect_finite(what, got, hint="Clip P below at eps before the log: log(0) = -inf.")
         expect_close(what, got, expected, **VALUE, n=len(y),
                      hint="-mean over n of log(max(P[n, y[n]], eps)): one entry per row, "
@@ -393,8 +397,9 @@ def cross_entropy(student, ref, rng):
 
 # --- softmax_cross_entropy ------------------------------------------------------------------
 
-SCE_STABLE = ("Compute the loss from log_softmax(Z) (log-sum-exp), not from log(softmax(Z)) "
-              "or clipped probabilities: it must stay exact for any finite logits.")
+SCE_STABLE = ("Compute the loss from log_softmax(Z) (log-sum-exp with each row's maximum "
+              "subtracted before the exponential), not from log(softmax(Z)) or clipped "
+              "probabilities: it must stay exact for any finite logits.")
 
 
 def _sce_tol(Z, *, loss=False):
@@ -405,9 +410,9 @@ def _sce_tol(Z, *, loss=False):
     return dict(rtol=GRAD["rtol"] + slack, atol=GRAD["atol"])
 
 
-def _sce(student, what, Z, y):
+def _sce(student, what, Z, y, hint=None):
     __tracebackhide__ = True
-    out = call_unchanged(student.softmax_cross_entropy, ["Z", "y"], Z, y)
+    out = call_unchanged(student.softmax_cross_entropy, ["Z", "y"], Z, y, hint=hint)
     loss, dZ = pair(out, what, ("loss", "dZ"))
     loss = _scalar(f"loss of {what}", loss)
     expect_shape(f"dZ of {what}", dZ, Z.shape, hint="dZ has the shape of Z: (N, K).")
@@ -441,7 +446,7 @@ def softmax_cross_entropy(student, ref, rng):
     y[widest] = int(np.argmin(Z[widest]))          # a true class 2e4 below the best: loss ~ 2e4
     ref_loss, ref_dZ = reference(Z.copy(), y.copy())
     what = f"softmax_cross_entropy(Z, y) for Z of shape {Z.shape} with |Z| up to 1e4"
-    loss, dZ = _sce(student, what, Z, y)
+    loss, dZ = _sce(student, what, Z, y, hint=SCE_STABLE)
     expect_finite(f"loss of {what}", loss, hint=SCE_STABLE)
     expect_close(f"loss of {what}", loss, ref_loss, **_sce_tol(Z, loss=True), hint=SCE_STABLE)
     expect_finite(f"dZ of {what}", dZ, hint=SCE_STABLE)
@@ -466,7 +471,7 @@ def softmax_cross_entropy(student, ref, rng):
     Zc = Z + rng.uniform(-3000.0, 3000.0, size=(m + 1, 1))
     ref_loss, ref_dZ = reference(Zc.copy(), y.copy())
     what = f"softmax_cross_entropy(Z + c, y) with a constant c added to each row (shape {Z.shape})"
-    loss, dZ = _sce(student, what, Zc, y)
+    loss, dZ = _sce(student, what, Zc, y, hint=SCE_STABLE)
     expect_close(f"loss of {what}", loss, ref_loss, **_sce_tol(Zc, loss=True),
                  hint="The loss only depends on differences of logits within a row. "
                       + SCE_STABLE)

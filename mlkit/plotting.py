@@ -75,7 +75,7 @@ CONCEPT_COLORS = {
     "step": COLORS[6], "sigmoid": COLORS[0], "tanh": COLORS[1], "relu": COLORS[2],
     "softplus": COLORS[3], "linear": COLORS[6], "leaky relu": COLORS[4],
     # optimizers
-    "sgd": COLORS[6], "momentum": COLORS[0], "nesterov": COLORS[5], "adagrad": COLORS[3],
+    "sgd": COLORS[6], "momentum": COLORS[0], "nesterov": COLORS[2], "adagrad": COLORS[3],
     "rmsprop": COLORS[4], "adam": COLORS[1], "adamw": COLORS[7],
     # data splits
     "train": COLORS[0], "training": COLORS[0], "validation": COLORS[1], "val": COLORS[1],

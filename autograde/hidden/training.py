@@ -316,15 +316,15 @@ def _check_tuple(result, count, what):
     expect_true(isinstance(result, tuple),
                 f"{what} should return a tuple of {count} array(s), got "
                 f"{type(result).__name__}.",
-                hint="Always return a tuple, also for a single array: "
-                     "`return tuple(...)` (unpack with `X_s, = standardize(X)`).")
+                hint="Always return a tuple, also for a single array (the caller unpacks it "
+                     "with `X_s, = standardize(X)`).")
     expect_true(len(result) == count,
                 f"{what} should return {count} array(s) (X_train and each of the others), "
                 f"got {len(result)}.")
 
 
-STD_HINT = ("Use the training set's column statistics for every array: mean = X_train.mean("
-            "axis=0), std = X_train.std(axis=0) (population std, ddof=0), then "
+STD_HINT = ("Use the training set's column statistics for every array: each column's mean "
+            "and population standard deviation (ddof=0) over the rows of X_train, then "
             "(X - mean) / (std + eps), with eps added to the std (not inside a square root).")
 
 
@@ -337,7 +337,7 @@ def _standardize_hint(got, X, X_train, eps, which):
          f"The {which} array was scaled with its own mean and std: use the training "
          "set's statistics for every array (the model only ever sees training data)."),
         ((X - mean) / (X_train.std(axis=0, ddof=1) + eps),
-         "That is the sample std (ddof=1): use the population std, X_train.std(axis=0)."),
+         "That is the sample std (ddof=1): use the population std (ddof=0)."),
         ((X - mean) / np.sqrt(std ** 2 + eps),
          "eps goes outside the square root: (X - mean) / (std + eps)."),
         ((X - X_train.mean()) / (X_train.std() + eps),
@@ -412,18 +412,18 @@ def _check_epoch(batches, X, y, batch_size, what, *, ordered):
         Xb = np.asarray(Xb)
         expect_true(Xb.ndim == 2 and Xb.shape[1:] == X.shape[1:],
                     f"Batch {k} from {what}: Xb should have shape (batch, {X.shape[1]}), got "
-                    f"{Xb.shape}.", hint="Index the rows of X: X[idx] keeps every column.")
+                    f"{Xb.shape}.", hint="Select whole rows of X: a batch keeps every column.")
         expect_true(np.asarray(yb).shape == (Xb.shape[0],),
                     f"Batch {k} from {what}: yb should have shape ({Xb.shape[0]},) like the "
                     f"rows of Xb, got {np.asarray(yb).shape}.",
-                    hint="Take the same indices from X and from y: X[idx], y[idx].")
+                    hint="Take the same samples (the same indices) from X and from y.")
     expect_true(sum(sizes) == n and sizes == expected,
                 f"Wrong batches from {what} (N = {n}): expected {len(expected)} batch(es) of "
                 f"sizes {_sizes_text(expected)}, got {len(sizes)} of sizes "
                 f"{_sizes_text(sizes)}.",
-                hint="Step through the samples with range(0, N, batch_size) and slice "
-                     "[start:start + batch_size]: every sample once, the last batch holding "
-                     "what is left (not dropped, not padded).")
+                hint="Cut the order of the samples into consecutive pieces of batch_size: "
+                     "every sample once, the last batch holding what is left (not dropped, "
+                     "not padded).")
     ids = np.concatenate([np.asarray(Xb, dtype=float)[:, 0] for Xb, _ in batches]) \
         if batches else np.zeros(0)
     expect_true(np.array_equal(np.sort(ids), np.arange(n, dtype=float)),
@@ -437,8 +437,8 @@ def _check_epoch(batches, X, y, batch_size, what, *, ordered):
     expect_true(wrong == 0,
                 f"In the batches from {what}, {wrong} of {n} labels yb do not belong to their "
                 "rows of Xb.",
-                hint="Shuffle X and y together: draw one permutation idx and take X[idx] and "
-                     "y[idx] (shuffling X and y separately breaks the pairs).")
+                hint="Shuffle X and y together: one random order, used for both (shuffling X "
+                     "and y separately breaks the pairs).")
     if ordered:
         expect_true(np.array_equal(ids, np.arange(n, dtype=float)),
                     f"{what} changed the order of the samples: without rng the batches "

@@ -10,7 +10,7 @@ from mlkit.checks import (call, expect_close, expect_dtype, expect_equal, expect
 A = "01_neuron"
 STABLE = ("The result must be exact for large |z| too: don't clip z, and write the formula "
           "so that exp only sees non-positive numbers (e.g. exp(-|z|)): exp(z) is inf for "
-          "z > 709.")
+          "z above about 709.8.")
 
 
 def _activation(name, grad_name, stable_hint):
@@ -48,7 +48,7 @@ def relu_grad(student, ref, rng):
     z = rng.permutation(np.array([0.0, -0.0, 1e-300, -1e-300, 0.0]))
     expect_close("relu_grad at z = 0 and next to it", call(student.relu_grad, z),
                  ref["relu_grad"](z), hint="The course's convention is relu_grad(0) = 0: "
-                 "use z > 0, not z >= 0.")
+                 "only a strictly positive z gives 1.")
 
 
 def _weights(rng, d):
@@ -64,17 +64,17 @@ def neuron(student, ref, rng):
         expected = ref["neuron"](X.copy(), w.copy(), b, g=g)
         got = call_unchanged(student.neuron, ("X", "w", "b"), X, w, b, g=g)
         what = f"neuron(X, w, b, g={gname}) for X of shape {X.shape}"
-        expect_shape(what, got, (n,), hint="One output per sample: X @ w has shape (N,).")
+        expect_shape(what, got, (n,), hint="One output per sample: a batch of N rows gives shape (N,).")
         expect_close(what, got, expected,
-                     hint="z = x @ w + b, then g(z); check the bias is added before g.")
+                     hint="Apply g to the whole pre-activation, the weighted sum plus the bias (the bias goes inside g).")
     got = call_unchanged(student.neuron, ("X", "w", "b"), X[0].copy(), w, b, g=np.tanh)
     expect_shape("neuron(x, w, b) for a single x of shape (D,)", got, (),
-                 hint="For one sample x (D,), x @ w is a number: return g of that number.")
+                 hint="For one sample x of shape (D,), the weighted sum is a single number: return g of it, shape ().")
     expect_close("neuron(x, w, b, g=np.tanh) for a single x", got, np.tanh(X[0] @ w + b))
     expect_close("neuron(X, w, b) with the default g",
                  call_unchanged(student.neuron, ("X", "w", "b"), X, w, b),
                  call_unchanged(student.neuron, ("X", "w", "b"), X, w, b, g=student.sigmoid),
-                 hint="The default activation must be sigmoid: def neuron(x, w, b, g=sigmoid).")
+                 hint="The default activation (when g is not passed) must be your sigmoid.")
     x1 = rng.normal(size=(1, d))
     expect_shape("neuron(X, w, b) for a batch of one sample",
                  call_unchanged(student.neuron, ("X", "w", "b"), x1, w, b, g=np.tanh), (1,))
@@ -92,9 +92,9 @@ def dense(student, ref, rng):
             expected = ref["dense"](X.copy(), W.copy(), b.copy(), g=g)
             got = call_unchanged(student.dense, ("X", "W", "b"), X, W, b, g=g)
             expect_shape(what, got, (n, d_out),
-                         hint="Z = X @ W + b has shape (N, D_out); W is (D_in, D_out).")
+                         hint="One row per sample and one column per neuron (column j of W holds neuron j's weights).")
             expect_close(what, got, expected,
-                         hint="Z = X @ W + b, with b added to every row, then g(Z).")
+                         hint="Each neuron's pre-activation is its weighted sum plus its own bias (the same b for every sample); g applies to all of it.")
     names = ("X", "W", "b")
     expect_close("dense(X, W, b) with the default g",
                  call_unchanged(student.dense, names, X, W, b),
@@ -115,7 +115,7 @@ def perceptron_predict(student, ref, rng):
         expect_shape(what, got, (n,))
         expect_dtype(what, got, "iu", hint="Return a numpy array of integer labels (not booleans, floats or a list).")
         expect_equal(what, got, expected,
-                     hint="Predict 1 exactly where X @ w + b > 0 (strictly, however small): "
+                     hint="Label 1 exactly where the pre-activation is positive (strictly, however small): "
                           "0 on the boundary.")
 
 
@@ -153,7 +153,7 @@ def _trained(student, X, y, what, **kwargs):
     expect_unchanged("y", before_y, y)
     expect_true(isinstance(result, (tuple, list)) and len(result) == 2,
                 f"perceptron_train should return a pair (w, b), got {type(result).__name__}.",
-                hint="End the function with `return w, b`.")
+                hint="Return the pair (w, b), in that order.")
     w, b = result
     expect_shape(f"w from {what}", w, (X.shape[1],),
                  hint="w has one weight per input feature, shape (D,); return (w, b) in "
@@ -172,7 +172,7 @@ def perceptron_train(student, ref, rng):
         expect_equal(f"predictions of the perceptron trained on {gate}",
                      (X2 @ w + b > 0).astype(int), y,
                      hint="Loop over the epochs and over the samples in order; update "
-                          "w += lr·(y − ŷ)·x and b += lr·(y − ŷ) after each sample.")
+                          "w by lr·(y − ŷ)·x and b by lr·(y − ŷ) after each sample.")
     cases = [("separable", _separable, {"lr": 1.0}),
              ("separable", _separable, {"lr": float(rng.choice([0.1, 0.5, 2.0]))}),
              ("1-D threshold", _threshold, {"lr": float(rng.choice([0.1, 0.5, 2.0]))}),
@@ -211,8 +211,8 @@ def xor_net(student, ref, rng):
     order = rng.permutation(4)
     got = call_unchanged(student.xor_net, ("X",), X[order])
     expect_close("xor_net on the four XOR points", got, np.array([0.0, 1.0, 1.0, 0.0])[order],
-                 hint="h = relu(X @ W + c) with W = [[1, 1], [1, 1]], c = [0, -1]; "
-                      "output h @ w + b with w = [1, -2], b = 0.")
+                 hint="The network of section 7: a ReLU hidden layer with the weights W and biases c "
+                      "given there, then the linear output unit with w and b.")
     n = int(rng.integers(8, 20))
     # Everywhere in the plane, and surely some points with x1 + x2 > 2 (negative outputs).
     Xr = np.vstack([rng.uniform(-3, 3, size=(n, 2)), rng.uniform(1.2, 3, size=(2, 2))])
@@ -223,5 +223,5 @@ def xor_net(student, ref, rng):
         expect_shape(what, got, (len(Xc),), hint="Return one number per sample, shape (N,).")
         expect_dtype(what, got, "f")
         expect_close(what, got, expected,
-                     hint="Only the hidden layer has a ReLU; the output h @ w + b is linear "
+                     hint="Only the hidden layer has a ReLU; the output unit is linear "
                           "(it is negative where x1 + x2 > 2).")

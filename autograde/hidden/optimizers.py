@@ -60,8 +60,8 @@ LATER = {
     "RMSProp": "r is an exponential average of squared gradients, one per key, kept between "
                "calls: r ← β·r + (1 − β)·g².",
     "Adam": "Keep s, r per key and one counter t for the optimizer (incremented once per "
-            "call of step); the bias corrections use the current t: 1 − β1**t and "
-            "1 − β2**t.",
+            "call of step); the bias corrections use the current t: 1 − β1^t and "
+            "1 − β2^t.",
     "SGD": "SGD keeps no state: each step only uses the current gradient and self.lr.",
 }
 

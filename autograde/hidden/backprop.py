@@ -70,7 +70,8 @@ ACCUMULATE = ("A Value used more than once (x * x, or an input of two operations
 TOPOLOGICAL = ("backward() must call each node's _backward exactly once, in reverse topological "
                "order (a node only after every node that uses it): build the order with a "
                "depth-first search that marks visited nodes, then walk it backwards.")
-SEED = "backward() starts with self.grad = 1.0 (d out / d out), then propagates."
+SEED = ("backward() first sets the output's own gradient to 1 (d out / d out = 1), then "
+        "propagates.")
 TWICE = ("This gradient is exactly twice the right one: some node's _backward ran twice, so its "
          "contribution was counted twice. The topological order must hold each node once: the "
          "depth-first search marks the nodes it has visited and skips them.")

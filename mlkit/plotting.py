@@ -76,7 +76,7 @@ CONCEPT_COLORS = {
     "softplus": COLORS[3], "linear": COLORS[6], "leaky relu": COLORS[4],
     # optimizers
     "sgd": COLORS[6], "momentum": COLORS[0], "nesterov": COLORS[2], "adagrad": COLORS[3],
-    "rmsprop": COLORS[4], "adam": COLORS[1], "adamw": COLORS[7],
+    "rmsprop": COLORS[4], "adam": COLORS[1], "adamw": COLORS[7], "newton": COLORS[9],
     # data splits
     "train": COLORS[0], "training": COLORS[0], "validation": COLORS[1], "val": COLORS[1],
     "test": COLORS[2],
@@ -749,7 +749,7 @@ def plot_loss_surface_path(f, paths: Mapping | None, xlim, ylim, ax=None, levels
     return ax
 
 
-_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "newton")
 
 
 def _path_colors(names) -> list[str]:

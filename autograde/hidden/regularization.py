@@ -289,7 +289,8 @@ def add_gaussian_noise(student, ref, rng):
         # Nothing but that one draw: the generator ends where the reference's does.
         expect_true(_advanced_like_reference(g, seed, shape, sigma),
                     f"{what} drew more from rng than one normal value per entry.",
-                    hint="Draw the noise once: rng.normal(0.0, sigma, size=X.shape).")
+                    hint="Draw all the noise from rng in one draw, one normal value per entry of X "
+                         "(as the statement specifies), and nothing else from rng.")
     # sigma = 0: X unchanged.
     X = rng.normal(size=(int(rng.integers(2, 7)), int(rng.integers(2, 7))))
     what = f"add_gaussian_noise(X, sigma=0, rng) for X of shape {X.shape}"
@@ -549,7 +550,7 @@ def _predict_call(student, X, what):
     expect_shape(what, labels, (len(X),),
                  hint="Return one label per row, shape (N,): the argmax of the scores over axis 1, "
                       "not the scores, probabilities or one-hot rows themselves.")
-    expect_dtype(what, labels, "iu", hint="Labels are integers: np.argmax returns them; don't "
+    expect_dtype(what, labels, "iu", hint="Labels are integers (class numbers); don't "
                                           "convert them to float.")
     labels = np.asarray(labels)
     expect_true(bool(np.all((labels >= 0) & (labels <= 9))),

@@ -178,8 +178,7 @@ def _init(student, sizes, what, **kwargs):
                      hint="b has one entry per output unit: shape (layer_sizes[l],).")
         for key in (f"W{l}", f"b{l}"):
             expect_dtype(f'params["{key}"] from {what}', params[key], "f",
-                         hint="Build the arrays with np.zeros / np.full(..., 0.5) / rng.normal "
-                              "(float64).")
+                         hint="Every weight and bias is a float64 array (not a list, not integers).")
         expect_close(f'params["b{l}"] from {what}', params[f"b{l}"], np.zeros(fo),
                      rtol=0, atol=0, hint="Every bias starts at exactly 0, for every method.")
     return params
@@ -223,8 +222,8 @@ def _check_random_layers(params, sizes, method, what):
     expect_true(abs(kurt - 3.0) < max(0.5, 12.0 * np.sqrt(24.0 / z.size)),
                 f"The weights from {what} do not look Gaussian: their kurtosis is "
                 f"{kurt:.2f}, expected 3 for a normal distribution (1.8 for a uniform one).",
-                hint=f'method="{method}" draws from a Gaussian (rng.normal or '
-                     "rng.standard_normal), not a uniform distribution, and does not clip.")
+                hint=f'method="{method}" draws from a Gaussian (normal) distribution, not a uniform '
+                     "one, and does not clip.")
 
 
 def _random_sizes(rng):
@@ -276,7 +275,7 @@ def init_params(student, ref, rng):
     for key in first:
         expect_close(f'params["{key}"] from two calls of {what} with the same seed',
                      again[key], first[key], rtol=0, atol=0,
-                     hint="Draw every random number from the rng argument (rng.normal), "
+                     hint="Draw every random number from the rng argument, "
                           "never from np.random.* or a generator of your own: then the same "
                           "seed gives the same parameters.")
     shared = np.random.default_rng(seed)

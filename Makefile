@@ -37,9 +37,11 @@ course: $(VENV)/.course lab-settings
 	$(VENV)/bin/jupyter lab $(LAB_ROOT) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		--notebook-dir=lectures lectures/01_neuron/01_neuron.ipynb
 
-# Stored outputs must hold on every CPU: first nbval under each other OpenBLAS kernel this CPU
-# runs (tools/blas_kernels.py says which), then every test with the machine's own kernel.
+# ruff (configured in pyproject.toml), then the stored outputs, which must hold on every CPU:
+# nbval under each other OpenBLAS kernel this CPU runs (tools/blas_kernels.py says which), then
+# every test with the machine's own kernel.
 test: $(VENV)/.instructor
+	$(VENV)/bin/ruff check .
 	@for k in $$($(PY) tools/blas_kernels.py); do \
 		echo "nbval over solutions/ with OPENBLAS_CORETYPE=$$k"; \
 		OPENBLAS_CORETYPE=$$k $(PY) -m pytest -n 2 -q solutions || exit 1; \

@@ -4,7 +4,6 @@ import argparse
 import sys
 
 from autograde.course import SOLUTIONS, CourseError, assignments
-from autograde.engine import Limits
 
 
 def _ids(args):

@@ -29,7 +29,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from autograde.course import (LECTURES, ROOT, SOLUTIONS, CourseError, assignments,
+from autograde.course import (LECTURES, ROOT, CourseError, assignments,
                               check_assignment, read_notebook, source_path)
 from autograde.given import GIVEN_FILE, given_spec
 from autograde.heldout import HELDOUT_FILE

@@ -265,7 +265,7 @@ class _Child:
             return self.handles[obj["__handle__"]]
         if "__import__" in obj:  # a numpy or mlkit function named by the checks
             module, _, attr = obj["__import__"].rpartition(".")
-            if not module.split(".")[0] in ("numpy", "mlkit"):
+            if module.split(".")[0] not in ("numpy", "mlkit"):
                 raise ValueError(f"cannot pass {obj['__import__']}")
             return getattr(__import__(module, fromlist=[attr]), attr)
         raise ValueError("unknown value")

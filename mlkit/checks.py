@@ -257,8 +257,8 @@ def expect_dtype(what, got, kind, hint=None):
     """
     __tracebackhide__ = True
     _guard()
-    names = {"f": "a float", "float64": "a float64", "i": "an integer", "iu": "an integer", "u": "an unsigned integer",
-             "b": "a boolean"}
+    names = {"f": "a float", "float64": "a float64", "i": "an integer", "iu": "an integer",
+             "u": "an unsigned integer", "b": "a boolean"}
     if not _isinstance(got, (_ndarray, _generic)):
         _fail([f"{what} should be a numpy array, got {_type(got).__name__}."],
               [hint, "Build the result with numpy operations on whole arrays "

@@ -209,7 +209,7 @@ def test_train_val_split_length_mismatch():
         datasets.train_val_split(np.zeros((5, 2)), np.zeros(4, dtype=int))
 
 
-# --------------------------------------------------------------------------- MNIST 4k (shipped) and the held-out part
+# ------------------------------------------------------------ MNIST 4k (shipped) and the held-out part
 
 def test_load_mnist_4k_default():
     X_tr, y_tr, X_te, y_te = datasets.load_mnist()

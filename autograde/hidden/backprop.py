@@ -228,7 +228,9 @@ def _compare_grads(nodes, want, program, what):
 
 def _value_programs(rng):
     """Programs covering every operation, numbers on both sides, reuse and depth."""
-    u = lambda lo=0.2, hi=1.5: float(rng.choice([-1.0, 1.0]) * rng.uniform(lo, hi))
+    def u(lo=0.2, hi=1.5):
+        return float(rng.choice([-1.0, 1.0]) * rng.uniform(lo, hi))
+
     c = float(np.round(rng.uniform(0.5, 3.0), 2)) * float(rng.choice([-1.0, 1.0]))
     k = int(rng.integers(2, 6))
     P = _Program

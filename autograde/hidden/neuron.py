@@ -66,10 +66,12 @@ def neuron(student, ref, rng):
         what = f"neuron(X, w, b, g={gname}) for X of shape {X.shape}"
         expect_shape(what, got, (n,), hint="One output per sample: a batch of N rows gives shape (N,).")
         expect_close(what, got, expected,
-                     hint="Apply g to the whole pre-activation, the weighted sum plus the bias (the bias goes inside g).")
+                     hint="Apply g to the whole pre-activation, the weighted sum plus the bias "
+                          "(the bias goes inside g).")
     got = call_unchanged(student.neuron, ("X", "w", "b"), X[0].copy(), w, b, g=np.tanh)
     expect_shape("neuron(x, w, b) for a single x of shape (D,)", got, (),
-                 hint="For one sample x of shape (D,), the weighted sum is a single number: return g of it, shape ().")
+                 hint="For one sample x of shape (D,), the weighted sum is a single number: "
+                      "return g of it, shape ().")
     expect_close("neuron(x, w, b, g=np.tanh) for a single x", got, np.tanh(X[0] @ w + b))
     expect_close("neuron(X, w, b) with the default g",
                  call_unchanged(student.neuron, ("X", "w", "b"), X, w, b),
@@ -92,9 +94,11 @@ def dense(student, ref, rng):
             expected = ref["dense"](X.copy(), W.copy(), b.copy(), g=g)
             got = call_unchanged(student.dense, ("X", "W", "b"), X, W, b, g=g)
             expect_shape(what, got, (n, d_out),
-                         hint="One row per sample and one column per neuron (column j of W holds neuron j's weights).")
+                         hint="One row per sample and one column per neuron (column j of W holds "
+                              "neuron j's weights).")
             expect_close(what, got, expected,
-                         hint="Each neuron's pre-activation is its weighted sum plus its own bias (the same b for every sample); g applies to all of it.")
+                         hint="Each neuron's pre-activation is its weighted sum plus its own bias "
+                              "(the same b for every sample); g applies to all of it.")
     names = ("X", "W", "b")
     expect_close("dense(X, W, b) with the default g",
                  call_unchanged(student.dense, names, X, W, b),
@@ -113,7 +117,8 @@ def perceptron_predict(student, ref, rng):
         got = call_unchanged(student.perceptron_predict, ("X", "w", "b"), X, w, b)
         what = f"perceptron_predict(X, w, b) for X of shape {X.shape}"
         expect_shape(what, got, (n,))
-        expect_dtype(what, got, "iu", hint="Return a numpy array of integer labels (not booleans, floats or a list).")
+        expect_dtype(what, got, "iu",
+                     hint="Return a numpy array of integer labels (not booleans, floats or a list).")
         expect_equal(what, got, expected,
                      hint="Label 1 exactly where the pre-activation is positive (strictly, however small): "
                           "0 on the boundary.")

@@ -20,7 +20,7 @@ import numpy as np
 from autograde.hidden import define_beside, hidden_check
 from autograde.hidden._cases import call_unchanged
 from mlkit.diagnose import specific
-from mlkit.checks import (CheckFailed, call, expect_close, expect_dtype, expect_equal,
+from mlkit.checks import (call, expect_close, expect_dtype, expect_equal,
                           expect_shape, expect_true, expect_unchanged)
 
 A = "05_training"
@@ -848,10 +848,10 @@ def train(student, ref, rng):
                     f"{what} should stop after epoch {stop_after} (0-based): val_loss per "
                     f"epoch {shown}; its best is epoch {best} and the {patience} epoch(s) "
                     f"after it are not strictly lower. It ran {got_len} epoch(s).",
-                    hint=f"Count the epochs since the last strict improvement "
-                         f"(val_loss < best so far; an equal value does not count) and stop "
-                         f"as soon as that count reaches patience, using val_loss (not "
-                         f"train_loss).")
+                    hint="Count the epochs since the last strict improvement "
+                         "(val_loss < best so far; an equal value does not count) and stop "
+                         "as soon as that count reaches patience, using val_loss (not "
+                         "train_loss).")
         _check_history(history, stop_after + 1, what)
         _check_epochs(history, run, data, what, stop_after + 1)
         expect_equal(f'history["best_epoch"] from {what} (val_loss per epoch: {shown})',
